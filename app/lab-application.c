@@ -1,0 +1,120 @@
+/* lab-application.c — the Layerlab application: app-wide actions (about,
+ * quit), accelerators for every window action, and the main window. */
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "lab-application.h"
+#include "lab-window.h"
+
+struct _LabApplication
+{
+  AdwApplication parent_instance;
+};
+
+G_DEFINE_FINAL_TYPE (LabApplication, lab_application, ADW_TYPE_APPLICATION)
+
+static void
+lab_application_about (GSimpleAction *action, GVariant *parameter, gpointer user_data)
+{
+  GtkApplication *app = GTK_APPLICATION (user_data);
+  static const char *developers[] = { "The Layerlab developers", NULL };
+  GtkWidget *about;
+
+  about =
+    g_object_new (ADW_TYPE_ABOUT_WINDOW, "transient-for", gtk_application_get_active_window (app),
+                  "application-icon", APPLICATION_ID, "application-name", _ ("Layerlab"),
+                  "developer-name", _ ("The Layerlab developers"), "version", PACKAGE_VERSION,
+                  "comments", _ ("Build, train and look inside neural networks."), "website",
+                  "https://github.com/layerlab/layerlab", "issue-url",
+                  "https://github.com/layerlab/layerlab/issues", "license-type",
+                  GTK_LICENSE_GPL_3_0, "developers", developers,
+                  /* Translators: your names, one per line */
+                  "translator-credits", _ ("translator-credits"), NULL);
+  gtk_window_present (GTK_WINDOW (about));
+}
+
+static void
+lab_application_quit (GSimpleAction *action, GVariant *parameter, gpointer user_data)
+{
+  GtkApplication *app = GTK_APPLICATION (user_data);
+  GList *windows = gtk_application_get_windows (app);
+
+  /* Closing each window lets it stop its own work (training, loading) first. */
+  while (windows != NULL)
+    {
+      GtkWindow *window = windows->data;
+      windows = windows->next;
+      gtk_window_close (window);
+    }
+  g_application_quit (G_APPLICATION (app));
+}
+
+static const GActionEntry app_actions[] = {
+  { "about", lab_application_about },
+  { "quit", lab_application_quit },
+};
+
+static const struct
+{
+  const char *action;
+  const char *accels[3];
+} accels[] = {
+  { "app.quit", { "<Control>q", NULL } },
+  { "win.new", { "<Control>n", NULL } },
+  { "win.open", { "<Control>o", NULL } },
+  { "win.save", { "<Control>s", NULL } },
+  { "win.train", { "<Control>Return", NULL } },
+  { "win.pause", { "<Control>p", NULL } },
+  { "win.stop", { "<Control>period", NULL } },
+  { "win.show-page::model", { "<Alt>1", NULL } },
+  { "win.show-page::data", { "<Alt>2", NULL } },
+  { "win.show-page::training", { "<Alt>3", NULL } },
+  { "win.show-page::inside", { "<Alt>4", NULL } },
+  { "win.show-help-overlay", { "<Control>question", NULL } },
+};
+
+static void
+lab_application_startup (GApplication *app)
+{
+  G_APPLICATION_CLASS (lab_application_parent_class)->startup (app);
+
+  g_action_map_add_action_entries (G_ACTION_MAP (app), app_actions, G_N_ELEMENTS (app_actions),
+                                   app);
+  for (gsize i = 0; i < G_N_ELEMENTS (accels); i++)
+    gtk_application_set_accels_for_action (GTK_APPLICATION (app), accels[i].action,
+                                           accels[i].accels);
+  gtk_window_set_default_icon_name (APPLICATION_ID);
+}
+
+static void
+lab_application_activate (GApplication *app)
+{
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (app));
+
+  if (window == NULL)
+    window = GTK_WINDOW (lab_window_new (LAB_APPLICATION (app)));
+  gtk_window_present (window);
+}
+
+static void
+lab_application_class_init (LabApplicationClass *klass)
+{
+  GApplicationClass *app_class = G_APPLICATION_CLASS (klass);
+
+  app_class->startup = lab_application_startup;
+  app_class->activate = lab_application_activate;
+}
+
+static void
+lab_application_init (LabApplication *self)
+{
+}
+
+LabApplication *
+lab_application_new (void)
+{
+  return g_object_new (LAB_TYPE_APPLICATION, "application-id", APPLICATION_ID, "flags",
+                       G_APPLICATION_DEFAULT_FLAGS, "resource-base-path",
+                       "/io/github/layerlab/Layerlab", NULL);
+}

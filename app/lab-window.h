@@ -1,0 +1,16 @@
+/* lab-window.h — the main window: header bar, the Model, Data, Training and
+ * Inside pages, and the window's actions. */
+#pragma once
+
+#include <adwaita.h>
+
+#include "lab-application.h"
+
+G_BEGIN_DECLS
+
+#define LAB_TYPE_WINDOW (lab_window_get_type ())
+G_DECLARE_FINAL_TYPE (LabWindow, lab_window, LAB, WINDOW, AdwApplicationWindow)
+
+LabWindow *lab_window_new (LabApplication *app);
+
+G_END_DECLS
