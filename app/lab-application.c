@@ -21,16 +21,16 @@ lab_application_about (GSimpleAction *action, GVariant *parameter, gpointer user
   static const char *developers[] = { "The Layerlab developers", NULL };
   GtkWidget *about;
 
-  about =
-    g_object_new (ADW_TYPE_ABOUT_WINDOW, "transient-for", gtk_application_get_active_window (app),
-                  "application-icon", APPLICATION_ID, "application-name", _ ("Layerlab"),
-                  "developer-name", _ ("The Layerlab developers"), "version", PACKAGE_VERSION,
-                  "comments", _ ("Build, train and look inside neural networks."), "website",
-                  "https://github.com/layerlab/layerlab", "issue-url",
-                  "https://github.com/layerlab/layerlab/issues", "license-type",
-                  GTK_LICENSE_GPL_3_0, "developers", developers,
-                  /* Translators: your names, one per line */
-                  "translator-credits", _ ("translator-credits"), NULL);
+  about = g_object_new (ADW_TYPE_ABOUT_WINDOW, "application", app, "transient-for",
+                        gtk_application_get_active_window (app), "application-icon", APPLICATION_ID,
+                        "application-name", _ ("Layerlab"), "developer-name",
+                        _ ("The Layerlab developers"), "version", PACKAGE_VERSION, "comments",
+                        _ ("Build, train and look inside neural networks."), "website",
+                        "https://github.com/layerlab/layerlab", "issue-url",
+                        "https://github.com/layerlab/layerlab/issues", "license-type",
+                        GTK_LICENSE_GPL_3_0, "developers", developers,
+                        /* Translators: your names, one per line */
+                        "translator-credits", _ ("translator-credits"), NULL);
   gtk_window_present (GTK_WINDOW (about));
 }
 
@@ -101,6 +101,12 @@ static void
 lab_application_class_init (LabApplicationClass *klass)
 {
   GApplicationClass *app_class = G_APPLICATION_CLASS (klass);
+  /* Uninstalled runs (meson devenv, the tests) find translations in the build tree. */
+  const char *localedir = g_getenv ("LAYERLAB_LOCALEDIR");
+
+  bindtextdomain (GETTEXT_PACKAGE, localedir != NULL ? localedir : LOCALEDIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
 
   app_class->startup = lab_application_startup;
   app_class->activate = lab_application_activate;

@@ -46,6 +46,8 @@ test_chinese (void)
   g_autoptr (LabApplication) app = NULL;
   gboolean ran = FALSE;
 
+  /* gtk_init() calls setlocale (LC_ALL, ""), so the environment must say it too. */
+  g_setenv ("LC_ALL", "zh_CN.UTF-8", TRUE);
   if (setlocale (LC_ALL, "zh_CN.UTF-8") == NULL)
     {
       g_test_skip ("the zh_CN.UTF-8 locale is not generated on this machine");

@@ -4,6 +4,8 @@
  * what a user would see. */
 #include "widget-png.h"
 
+#include <string.h>
+
 GdkTexture *
 widget_png_render (GtkWidget *widget)
 {
@@ -75,23 +77,32 @@ widget_png_wait_for_frame (GtkWidget *widget, guint timeout_ms)
   return frames >= 2 && gtk_widget_get_mapped (widget);
 }
 
-void
-widget_png_pixel (GdkTexture *texture, int x, int y, guint8 rgba[4])
+guint8 *
+widget_png_download (GdkTexture *texture)
 {
   int width = gdk_texture_get_width (texture);
   int height = gdk_texture_get_height (texture);
   gsize stride = (gsize) width * 4;
-  g_autofree guint8 *pixels = g_malloc (stride * height);
-  const guint8 *p;
+  guint8 *pixels = g_malloc (stride * height);
 
   /* Downloads are premultiplied BGRA in memory order on little-endian machines
    * (CAIRO_FORMAT_ARGB32); the widgets we check are opaque, so no unpremultiply. */
   gdk_texture_download (texture, pixels, stride);
-  p = pixels + (gsize) y * stride + (gsize) x * 4;
-  rgba[0] = p[2];
-  rgba[1] = p[1];
-  rgba[2] = p[0];
-  rgba[3] = p[3];
+  for (gsize i = 0; i < stride * height; i += 4)
+    {
+      guint8 blue = pixels[i];
+      pixels[i] = pixels[i + 2];
+      pixels[i + 2] = blue;
+    }
+  return pixels;
+}
+
+void
+widget_png_pixel (GdkTexture *texture, int x, int y, guint8 rgba[4])
+{
+  g_autofree guint8 *pixels = widget_png_download (texture);
+
+  memcpy (rgba, pixels + ((gsize) y * gdk_texture_get_width (texture) + x) * 4, 4);
 }
 
 char *

@@ -17,8 +17,12 @@ gboolean widget_png_save (GtkWidget *widget, const char *path, GError **error);
  * timeout_ms passes. */
 gboolean widget_png_wait_for_frame (GtkWidget *widget, guint timeout_ms);
 
-/* RGBA of one pixel of a texture, for checking colours. */
+/* RGBA of one pixel of a texture, for checking a few colours. It downloads
+ * the whole texture: to scan many pixels, download once instead. */
 void widget_png_pixel (GdkTexture *texture, int x, int y, guint8 rgba[4]);
+
+/* All pixels as RGBA bytes, row after row, width × 4 bytes a row. Free with g_free(). */
+guint8 *widget_png_download (GdkTexture *texture);
 
 /* Where a test writes the pictures it makes: $LAYERLAB_SCREENSHOT_DIR, or the
  * build folder. Free with g_free(). */

@@ -176,15 +176,11 @@ static gboolean
 has_reddish_pixel (GdkTexture *texture)
 {
   int w = gdk_texture_get_width (texture), h = gdk_texture_get_height (texture);
+  g_autofree guint8 *pixels = widget_png_download (texture);
 
-  for (int y = 0; y < h; y += 2)
-    for (int x = 0; x < w; x += 2)
-      {
-        guint8 p[4];
-        widget_png_pixel (texture, x, y, p);
-        if (p[0] > 150 && p[1] < 100 && p[2] < 100)
-          return TRUE;
-      }
+  for (gsize i = 0; i < (gsize) w * h * 4; i += 4)
+    if (pixels[i] > 150 && pixels[i + 1] < 100 && pixels[i + 2] < 100)
+      return TRUE;
   return FALSE;
 }
 
