@@ -12,7 +12,8 @@ G_BEGIN_DECLS
 #define NN_ERROR (nn_error_quark ())
 GQuark nn_error_quark (void);
 
-typedef enum {
+typedef enum
+{
   NN_ERROR_INVALID,     /* a parameter or option out of range */
   NN_ERROR_SHAPE,       /* layers that do not fit together */
   NN_ERROR_DATA,        /* a data or project file that is malformed */

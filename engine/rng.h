@@ -9,19 +9,20 @@
 
 G_BEGIN_DECLS
 
-typedef struct {
+typedef struct
+{
   guint64 state;
   guint64 inc;
 } nn_rng;
 
 /* stream separates independent sequences drawn from one seed
  * (e.g. 0 = weights, 1 = shuffling, 2 = dropout). */
-void    nn_rng_seed (nn_rng *r, guint64 seed, guint64 stream);
+void nn_rng_seed (nn_rng *r, guint64 seed, guint64 stream);
 guint32 nn_rng_u32 (nn_rng *r);
 /* Uniform in [0, 1). */
-float   nn_rng_uniform (nn_rng *r);
+float nn_rng_uniform (nn_rng *r);
 /* Standard normal. */
-float   nn_rng_normal (nn_rng *r);
+float nn_rng_normal (nn_rng *r);
 /* Uniform integer in [0, n). */
 guint32 nn_rng_below (nn_rng *r, guint32 n);
 

@@ -9,9 +9,9 @@
 
 #include "lab-sample-gallery.h"
 
-#define CELL_GAP 8
-#define LABEL_HEIGHT 20
-#define TEXT_CELL_WIDTH 280
+#define CELL_GAP         8
+#define LABEL_HEIGHT     20
+#define TEXT_CELL_WIDTH  280
 #define TEXT_CELL_HEIGHT 44
 
 struct _LabSampleGallery
@@ -177,7 +177,7 @@ sample_text (const nn_dataset *ds, int i)
         g_string_append (s, "  …");
     }
   else
-    g_string_append_printf (s, _("Sample %d"), i + 1);
+    g_string_append_printf (s, _ ("Sample %d"), i + 1);
   return g_string_free (s, FALSE);
 }
 
@@ -219,8 +219,8 @@ get_colors (LabSampleGallery *self, GdkRGBA *fg, GdkRGBA *accent)
 }
 
 static void
-draw_label (LabSampleGallery *self, cairo_t *cr, const char *text, double x, double y,
-            int width, gboolean dim, const GdkRGBA *fg)
+draw_label (LabSampleGallery *self, cairo_t *cr, const char *text, double x, double y, int width,
+            gboolean dim, const GdkRGBA *fg)
 {
   PangoLayout *layout = gtk_widget_create_pango_layout (GTK_WIDGET (self), text);
   int lw, lh;
@@ -391,26 +391,26 @@ on_key (GtkEventControllerKey *key, guint keyval, guint keycode, GdkModifierType
 
   switch (keyval)
     {
-    case GDK_KEY_Left:
-      pos -= 1;
-      break;
-    case GDK_KEY_Right:
-      pos += self->selected < 0 ? 0 : 1;
-      break;
-    case GDK_KEY_Up:
-      pos -= cols;
-      break;
-    case GDK_KEY_Down:
-      pos += self->selected < 0 ? 0 : cols;
-      break;
-    case GDK_KEY_Home:
-      pos = 0;
-      break;
-    case GDK_KEY_End:
-      pos = (int) self->shown->len - 1;
-      break;
-    default:
-      return FALSE;
+      case GDK_KEY_Left:
+        pos -= 1;
+        break;
+      case GDK_KEY_Right:
+        pos += self->selected < 0 ? 0 : 1;
+        break;
+      case GDK_KEY_Up:
+        pos -= cols;
+        break;
+      case GDK_KEY_Down:
+        pos += self->selected < 0 ? 0 : cols;
+        break;
+      case GDK_KEY_Home:
+        pos = 0;
+        break;
+      case GDK_KEY_End:
+        pos = (int) self->shown->len - 1;
+        break;
+      default:
+        return FALSE;
     }
   select_position (self, CLAMP (pos, 0, (int) self->shown->len - 1), TRUE);
   return TRUE;
@@ -465,45 +465,44 @@ lab_sample_gallery_set_property (GObject *object, guint prop_id, const GValue *v
 
   switch (prop_id)
     {
-    case PROP_HADJUSTMENT:
-      set_adjustment (self, &self->hadjustment, g_value_get_object (value));
-      break;
-    case PROP_VADJUSTMENT:
-      set_adjustment (self, &self->vadjustment, g_value_get_object (value));
-      break;
-    case PROP_HSCROLL_POLICY:
-      self->hscroll_policy = g_value_get_enum (value);
-      break;
-    case PROP_VSCROLL_POLICY:
-      self->vscroll_policy = g_value_get_enum (value);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      case PROP_HADJUSTMENT:
+        set_adjustment (self, &self->hadjustment, g_value_get_object (value));
+        break;
+      case PROP_VADJUSTMENT:
+        set_adjustment (self, &self->vadjustment, g_value_get_object (value));
+        break;
+      case PROP_HSCROLL_POLICY:
+        self->hscroll_policy = g_value_get_enum (value);
+        break;
+      case PROP_VSCROLL_POLICY:
+        self->vscroll_policy = g_value_get_enum (value);
+        break;
+      default:
+        G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
 
 static void
-lab_sample_gallery_get_property (GObject *object, guint prop_id, GValue *value,
-                                 GParamSpec *pspec)
+lab_sample_gallery_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
 {
   LabSampleGallery *self = LAB_SAMPLE_GALLERY (object);
 
   switch (prop_id)
     {
-    case PROP_HADJUSTMENT:
-      g_value_set_object (value, self->hadjustment);
-      break;
-    case PROP_VADJUSTMENT:
-      g_value_set_object (value, self->vadjustment);
-      break;
-    case PROP_HSCROLL_POLICY:
-      g_value_set_enum (value, self->hscroll_policy);
-      break;
-    case PROP_VSCROLL_POLICY:
-      g_value_set_enum (value, self->vscroll_policy);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      case PROP_HADJUSTMENT:
+        g_value_set_object (value, self->hadjustment);
+        break;
+      case PROP_VADJUSTMENT:
+        g_value_set_object (value, self->vadjustment);
+        break;
+      case PROP_HSCROLL_POLICY:
+        g_value_set_enum (value, self->hscroll_policy);
+        break;
+      case PROP_VSCROLL_POLICY:
+        g_value_set_enum (value, self->vscroll_policy);
+        break;
+      default:
+        G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
 
@@ -550,9 +549,9 @@ lab_sample_gallery_class_init (LabSampleGalleryClass *klass)
   g_object_class_override_property (object_class, PROP_VSCROLL_POLICY, "vscroll-policy");
 
   /* ::sample-activated (index): the user picked a sample by click or keyboard. */
-  signals[SAMPLE_ACTIVATED] = g_signal_new ("sample-activated", G_TYPE_FROM_CLASS (klass),
-                                            G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE,
-                                            1, G_TYPE_INT);
+  signals[SAMPLE_ACTIVATED] =
+    g_signal_new ("sample-activated", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                  NULL, G_TYPE_NONE, 1, G_TYPE_INT);
 
   gtk_widget_class_set_css_name (widget_class, "samplegallery");
   gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_GRID);
@@ -574,7 +573,7 @@ lab_sample_gallery_init (LabSampleGallery *self)
   g_signal_connect (key, "key-pressed", G_CALLBACK (on_key), self);
   gtk_widget_add_controller (GTK_WIDGET (self), key);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  _("Samples"), -1);
+                                  _ ("Samples"), -1);
 }
 
 GtkWidget *

@@ -21,8 +21,8 @@ void lab_sample_gallery_set_dataset (LabSampleGallery *self, const nn_dataset *d
 /* Shows only samples of one class; -1 shows all. */
 void lab_sample_gallery_set_class (LabSampleGallery *self, int class_index);
 /* How many samples the gallery lists (after the class filter). */
-int  lab_sample_gallery_get_n_shown (LabSampleGallery *self);
+int lab_sample_gallery_get_n_shown (LabSampleGallery *self);
 /* The sample index at a position in the grid, or -1. */
-int  lab_sample_gallery_sample_at (LabSampleGallery *self, double x, double y);
+int lab_sample_gallery_sample_at (LabSampleGallery *self, double x, double y);
 
 G_END_DECLS

@@ -54,8 +54,8 @@ fashion_mnist_available (char **why)
 {
   for (gsize i = 0; i < G_N_ELEMENTS (nn_fashion_mnist_files); i++)
     {
-      g_autofree char *path = g_build_filename (nn_fashion_mnist_dir (), nn_fashion_mnist_files[i],
-                                                NULL);
+      g_autofree char *path =
+        g_build_filename (nn_fashion_mnist_dir (), nn_fashion_mnist_files[i], NULL);
       if (!g_file_test (path, G_FILE_TEST_IS_REGULAR))
         {
           if (why != NULL)

@@ -25,19 +25,22 @@
 
 G_BEGIN_DECLS
 
-typedef enum {
-  NN_TASK_CLASSIFY,   /* target is a class index in [0, n_classes) */
-  NN_TASK_REGRESS,    /* target is target_size floats */
+typedef enum
+{
+  NN_TASK_CLASSIFY, /* target is a class index in [0, n_classes) */
+  NN_TASK_REGRESS,  /* target is target_size floats */
 } nn_task;
 
-typedef enum {
-  NN_STORE_U8,        /* images: bytes, scaled to [0, 1] when gathered */
-  NN_STORE_F32,       /* tables and generated sets: floats, NaN = missing */
-  NN_STORE_TOKENS,    /* text: gint32 token ids, 0 = padding, 1 = unknown */
+typedef enum
+{
+  NN_STORE_U8,     /* images: bytes, scaled to [0, 1] when gathered */
+  NN_STORE_F32,    /* tables and generated sets: floats, NaN = missing */
+  NN_STORE_TOKENS, /* text: gint32 token ids, 0 = padding, 1 = unknown */
 } nn_store;
 
-typedef enum {
-  NN_IMPUTE_DROP,     /* drop rows with a missing value */
+typedef enum
+{
+  NN_IMPUTE_DROP, /* drop rows with a missing value */
   NN_IMPUTE_MEAN,
   NN_IMPUTE_MEDIAN,
   NN_IMPUTE_MOST_FREQUENT,
@@ -45,59 +48,63 @@ typedef enum {
 
 /* How to open a spec. Zero-initialise, then set what you need; zero fields
  * mean "the default a user would want". */
-typedef struct {
-  const char *label;  /* csv: label column by name or 1-based number */
-  int samples;        /* generated sets: total samples (default 1000) */
-  double noise;       /* generated sets: noise level (default 0.1); < 0 means none */
-  guint64 seed;       /* generated sets and sampling of words */
-  int limit;          /* keep only the first N samples of each part (0 = all) */
-  int image_size;     /* images: resize to this square size (0 = most common) */
-  gboolean words;     /* text: word tokens instead of characters */
-  int vocab_size;     /* text: cap, most frequent first (default 10,000) */
-  int max_length;     /* text: tokens per sample (default: longest up to 256) */
+typedef struct
+{
+  const char *label; /* csv: label column by name or 1-based number */
+  int samples;       /* generated sets: total samples (default 1000) */
+  double noise;      /* generated sets: noise level (default 0.1); < 0 means none */
+  guint64 seed;      /* generated sets and sampling of words */
+  int limit;         /* keep only the first N samples of each part (0 = all) */
+  int image_size;    /* images: resize to this square size (0 = most common) */
+  gboolean words;    /* text: word tokens instead of characters */
+  int vocab_size;    /* text: cap, most frequent first (default 10,000) */
+  int max_length;    /* text: tokens per sample (default: longest up to 256) */
 } nn_data_options;
 
-typedef struct {
-  char *name;         /* a column or feature name */
-  int missing;        /* missing values in it */
-  gboolean constant;  /* a single value throughout */
+typedef struct
+{
+  char *name;        /* a column or feature name */
+  int missing;       /* missing values in it */
+  gboolean constant; /* a single value throughout */
 } nn_column_report;
 
 /* What is in the data and what is wrong with it. */
-typedef struct {
+typedef struct
+{
   int samples;
-  int *class_counts;  /* [n_classes]; NULL for regression */
-  int n_columns;      /* tables: one entry per feature column; else 0 */
+  int *class_counts; /* [n_classes]; NULL for regression */
+  int n_columns;     /* tables: one entry per feature column; else 0 */
   nn_column_report *columns;
   int missing_values; /* cells, over all columns */
   int rows_with_missing;
-  int duplicates;     /* samples identical to an earlier one (input and target) */
-  int conflicts;      /* identical inputs with different labels */
-  char **warnings;    /* NULL-terminated; e.g. a skipped unreadable PNG, by name */
+  int duplicates;  /* samples identical to an earlier one (input and target) */
+  int conflicts;   /* identical inputs with different labels */
+  char **warnings; /* NULL-terminated; e.g. a skipped unreadable PNG, by name */
 } nn_quality;
 
-typedef struct {
-  char *spec;         /* as opened */
-  char *name;         /* for people: "Fashion-MNIST", a file's basename */
-  char *source;       /* where it came from: a path or "generated (seed 0)" */
+typedef struct
+{
+  char *spec;   /* as opened */
+  char *name;   /* for people: "Fashion-MNIST", a file's basename */
+  char *source; /* where it came from: a path or "generated (seed 0)" */
   nn_task task;
   nn_store store;
-  nn_shape input_shape;   /* per sample: C×H×W for images, F for tables, T for text */
+  nn_shape input_shape; /* per sample: C×H×W for images, F for tables, T for text */
   int n_samples;
   int n_train;
-  int n_classes;          /* classification */
-  char **class_names;     /* [n_classes], NULL-terminated */
-  int target_size;        /* regression: floats per target; classification: 1 */
-  char **feature_names;   /* tables: [input size], NULL-terminated; else NULL */
-  char **vocab;           /* text: token id → string, NULL-terminated; else NULL */
+  int n_classes;        /* classification */
+  char **class_names;   /* [n_classes], NULL-terminated */
+  int target_size;      /* regression: floats per target; classification: 1 */
+  char **feature_names; /* tables: [input size], NULL-terminated; else NULL */
+  char **vocab;         /* text: token id → string, NULL-terminated; else NULL */
   int vocab_size;
 
   /* storage, n_samples × nn_shape_size(input_shape), in the store's type */
   guint8 *u8;
   float *f32;
   gint32 *tokens;
-  gint32 *labels;         /* classification: [n_samples] */
-  float *targets;         /* regression: [n_samples × target_size] */
+  gint32 *labels; /* classification: [n_samples] */
+  float *targets; /* regression: [n_samples × target_size] */
 
   /* Normalisation applied when gathering floats; per input feature, NULL
    * until nn_dataset_fit_normalisation (images are scaled to [0,1] anyway). */
@@ -113,7 +120,7 @@ typedef void (*nn_progress_func) (double fraction, gpointer user_data);
 nn_dataset *nn_dataset_open (const char *spec, const nn_data_options *options,
                              GCancellable *cancellable, nn_progress_func progress,
                              gpointer user_data, GError **error);
-void        nn_dataset_free (nn_dataset *ds);
+void nn_dataset_free (nn_dataset *ds);
 
 /* Floats of one gathered input sample (the size of input_shape). */
 gsize nn_dataset_input_size (const nn_dataset *ds);
@@ -121,8 +128,8 @@ gsize nn_dataset_input_size (const nn_dataset *ds);
 /* Copies samples idx[0..n) into x (n × input size floats, normalised) and
  * their targets into labels (classification) or y (regression, n ×
  * target_size); either output may be NULL. Thread-safe for concurrent readers. */
-void nn_dataset_gather (const nn_dataset *ds, const int *idx, int n, float *x,
-                        gint32 *labels, float *y);
+void nn_dataset_gather (const nn_dataset *ds, const int *idx, int n, float *x, gint32 *labels,
+                        float *y);
 
 /* Standardises tables (mean 0, standard deviation 1 per feature) with
  * statistics from these samples only, so nothing leaks from validation or test. */
@@ -134,7 +141,8 @@ char *nn_dataset_impute (nn_dataset *ds, nn_impute how);
 char *nn_dataset_drop_duplicates (nn_dataset *ds);
 
 /* Index lists into a dataset: training, validation and test. */
-typedef struct {
+typedef struct
+{
   int *train, *val, *test;
   int n_train, n_val, n_test;
 } nn_split;
@@ -144,13 +152,14 @@ typedef struct {
  * val_fraction of what remains for training. */
 gboolean nn_split_make (const nn_dataset *ds, double val_fraction, double test_fraction,
                         guint64 seed, nn_split *split, GError **error);
-void     nn_split_clear (nn_split *split);
+void nn_split_clear (nn_split *split);
 
 /* The built-in datasets, for the window's list and `layerlab-cli --help`. */
-typedef struct {
-  const char *id;           /* the spec: "fashion-mnist" */
-  const char *title;        /* N_() */
-  const char *description;  /* N_() */
+typedef struct
+{
+  const char *id;          /* the spec: "fashion-mnist" */
+  const char *title;       /* N_() */
+  const char *description; /* N_() */
   /* FALSE with a sentence saying what to install when the system files are
    * missing; free *why with g_free. */
   gboolean (*available) (char **why);

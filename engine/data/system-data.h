@@ -16,10 +16,11 @@ const char *nn_fashion_mnist_dir (void);
 const char *nn_dict_dir (void);
 
 /* The languages of the words demo: class name, word-list file, package. */
-typedef struct {
-  const char *name;     /* N_(): "English" */
-  const char *file;     /* in nn_dict_dir(): "american-english" */
-  const char *package;  /* "wamerican" */
+typedef struct
+{
+  const char *name;    /* N_(): "English" */
+  const char *file;    /* in nn_dict_dir(): "american-english" */
+  const char *package; /* "wamerican" */
 } nn_word_list;
 
 const nn_word_list *nn_word_lists (int *n);

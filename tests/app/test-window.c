@@ -99,8 +99,9 @@ run_app (WindowCheck check)
 static void
 check_regions (GtkApplication *app, GtkWindow *window)
 {
-  static const char *regions[] = { "palette", "canvas", "properties", "data", "training",
-                                   "inside" };
+  static const char *regions[] = {
+    "palette", "canvas", "properties", "data", "training", "inside"
+  };
 
   for (gsize i = 0; i < G_N_ELEMENTS (regions); i++)
     g_assert_nonnull (find_named (GTK_WIDGET (window), regions[i]));
@@ -126,8 +127,8 @@ check_pages (GtkApplication *app, GtkWindow *window)
       g_action_group_activate_action (G_ACTION_GROUP (window), "show-page",
                                       g_variant_new_string (pages[i]));
       g_assert_true (widget_png_wait_for_frame (GTK_WIDGET (window), 5000));
-      g_assert_true (g_str_equal (pages[i], "model")
-                     || gtk_widget_get_mapped (find_named (GTK_WIDGET (window), pages[i])));
+      g_assert_true (g_str_equal (pages[i], "model") ||
+                     gtk_widget_get_mapped (find_named (GTK_WIDGET (window), pages[i])));
       save_screenshot (GTK_WIDGET (window), shot);
     }
 }
