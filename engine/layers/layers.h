@@ -6,5 +6,23 @@
 G_BEGIN_DECLS
 
 extern const nn_layer_ops nn_input_ops;
+extern const nn_layer_ops nn_dense_ops;
+extern const nn_layer_ops nn_flatten_ops;
+extern const nn_layer_ops nn_reshape_ops;
+extern const nn_layer_ops nn_dropout_ops;
+extern const nn_layer_ops nn_conv2d_ops;
+extern const nn_layer_ops nn_maxpool2d_ops;
+extern const nn_layer_ops nn_avgpool2d_ops;
+extern const nn_layer_ops nn_globalavgpool2d_ops;
+extern const nn_layer_ops nn_batchnorm_ops;
+extern const nn_layer_ops nn_add_ops;
+extern const nn_layer_ops nn_concatenate_ops;
+extern const nn_layer_ops nn_relu_ops;
+extern const nn_layer_ops nn_leaky_relu_ops;
+extern const nn_layer_ops nn_elu_ops;
+extern const nn_layer_ops nn_gelu_ops;
+extern const nn_layer_ops nn_sigmoid_ops;
+extern const nn_layer_ops nn_tanh_ops;
+extern const nn_layer_ops nn_softmax_ops;
 
 G_END_DECLS

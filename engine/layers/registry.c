@@ -2,7 +2,31 @@
 #include "layers.h"
 
 static const nn_layer_ops *const kinds[] = {
+  /* Core */
   &nn_input_ops,
+  &nn_dense_ops,
+  &nn_flatten_ops,
+  &nn_reshape_ops,
+  &nn_dropout_ops,
+  /* Convolution */
+  &nn_conv2d_ops,
+  /* Pooling */
+  &nn_maxpool2d_ops,
+  &nn_avgpool2d_ops,
+  &nn_globalavgpool2d_ops,
+  /* Normalisation */
+  &nn_batchnorm_ops,
+  /* Merge */
+  &nn_add_ops,
+  &nn_concatenate_ops,
+  /* Activation */
+  &nn_relu_ops,
+  &nn_leaky_relu_ops,
+  &nn_elu_ops,
+  &nn_gelu_ops,
+  &nn_sigmoid_ops,
+  &nn_tanh_ops,
+  &nn_softmax_ops,
 };
 
 const nn_layer_ops *const *

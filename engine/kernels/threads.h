@@ -1,0 +1,32 @@
+/* threads.h — how many cores the engine's arithmetic may use.
+ *
+ * Policy: one thread pool, OpenMP's. OpenBLAS is kept single-threaded and
+ * nn_gemm shares a large product out between OpenMP threads itself. Two
+ * pools (OpenBLAS's pthreads and OpenMP's) on the same cores fight: each
+ * busy-waits for work after finishing, stealing the cores the other needs,
+ * which on a 2-core machine made convolutions ten times slower.
+ *
+ * The count applies to every thread that runs engine code (the trainer's
+ * worker included), because OpenMP's own omp_set_num_threads only reaches
+ * the calling thread: every parallel loop in the engine says
+ *   #pragma omp parallel for num_threads (nn_threads_get ()) if (work > NN_PARALLEL_MIN)
+ * Call nn_threads_set before training starts, not while a step runs; until
+ * it is called, the first use picks one thread per online CPU.
+ *
+ * The engine's loops give the same numbers for any thread count (each
+ * output element is computed by one thread, in a fixed order); a GEMM split
+ * differently may round differently in the last bit, so the promise is
+ * "the same seed and thread count give the same numbers". */
+#pragma once
+
+/* Below this many elements of work a loop runs on the calling thread: waking
+ * the pool costs more than it saves. */
+#define NN_PARALLEL_MIN 32768
+
+/* n ≤ 0 means one thread per online CPU. */
+void nn_threads_set (int n);
+/* The count in force (setting the default on first use). Safe to call from
+ * any thread. */
+int nn_threads_get (void);
+/* Number of online CPUs (at least 1). */
+int nn_threads_online (void);

@@ -1,0 +1,32 @@
+/* layer-util.h — small helpers shared by the layer files (not public API):
+ * describing a shape in a user's words for infer() messages, and reading
+ * typed parameters from a descriptor. */
+#pragma once
+
+#include <glib.h>
+
+#include "layer.h"
+
+G_BEGIN_DECLS
+
+/* "a vector of 784 values", "a sequence of 20×8 values",
+ * "an image of 3×28×28 values". Free with g_free(). */
+char *nn_describe_shape (const nn_shape *s);
+
+/* TRUE when s is C×H×W; otherwise FALSE with an NN_ERROR_SHAPE that says
+ * what was given and suggests a Reshape. */
+gboolean nn_require_image (const nn_shape *s, GError **error);
+
+static inline int
+nn_param_int (const nn_layer_desc *d, int i)
+{
+  return (int) d->p[i];
+}
+
+static inline gboolean
+nn_param_bool (const nn_layer_desc *d, int i)
+{
+  return d->p[i] != 0.0;
+}
+
+G_END_DECLS
