@@ -21,6 +21,7 @@
 
 #include <gio/gio.h>
 
+#include "rng.h"
 #include "tensor.h"
 
 G_BEGIN_DECLS
@@ -104,13 +105,19 @@ typedef struct
   float *f32;
   gint32 *tokens;
   gint32 *labels; /* classification: [n_samples] */
-  float *targets; /* regression: [n_samples × target_size] */
+  float *targets; /* regression: [n_samples × target_size]; NULL when the
+                   * target is the input itself (idx: images without labels,
+                   * for autoencoders; target_size is then the input size) */
 
   /* Normalisation applied when gathering floats; per input feature, NULL
    * until nn_dataset_fit_normalisation (images are scaled to [0,1] anyway). */
   float *mean, *inv_std;
 
   nn_quality quality;
+
+  /* What the loader had to say (a skipped file, rows without a label):
+   * NULL-terminated, copied into every recomputed quality report. */
+  char **load_warnings;
 } nn_dataset;
 
 /* Loads a dataset. `progress` (may be NULL) is called from the calling
@@ -122,23 +129,50 @@ nn_dataset *nn_dataset_open (const char *spec, const nn_data_options *options,
                              gpointer user_data, GError **error);
 void nn_dataset_free (nn_dataset *ds);
 
+/* Recomputes ds->quality after the samples changed (the cleaning functions
+ * below call it themselves). */
+void nn_dataset_update_quality (nn_dataset *ds);
+
 /* Floats of one gathered input sample (the size of input_shape). */
 gsize nn_dataset_input_size (const nn_dataset *ds);
 
 /* Copies samples idx[0..n) into x (n × input size floats, normalised) and
  * their targets into labels (classification) or y (regression, n ×
- * target_size); either output may be NULL. Thread-safe for concurrent readers. */
+ * target_size); either output may be NULL. Thread-safe for concurrent readers.
+ * Images are scaled to [0, 1]; tokens become their ids as floats (what the
+ * Embedding layer reads). A missing value (NaN) that was not imputed becomes
+ * 0 here, after normalisation — the feature's mean — as a last guard: NaN
+ * never reaches the trainer. */
 void nn_dataset_gather (const nn_dataset *ds, const int *idx, int n, float *x, gint32 *labels,
                         float *y);
 
 /* Standardises tables (mean 0, standard deviation 1 per feature) with
- * statistics from these samples only, so nothing leaks from validation or test. */
+ * statistics from these samples only, so nothing leaks from validation or test.
+ * Missing values are left out of the statistics; a constant feature keeps its
+ * scale. Does nothing for images and tokens. */
 void nn_dataset_fit_normalisation (nn_dataset *ds, const int *idx, int n);
 
 /* Cleaning: what changed is returned as a sentence for the user, e.g.
- * "Dropped 12 rows with missing values". Recomputes the quality report. */
+ * "Dropped 12 rows with missing values". Recomputes the quality report.
+ * Imputed values come from the source's training part [0, n_train) per
+ * column; only tables (NN_STORE_F32) have missing values. Dropping keeps the
+ * order of the samples and moves n_train down by what left the training part. */
 char *nn_dataset_impute (nn_dataset *ds, nn_impute how);
 char *nn_dataset_drop_duplicates (nn_dataset *ds);
+
+/* Random changes to training samples, so a model learns that a mirrored
+ * or slightly moved shirt is still a shirt. Zero-initialised means none. */
+typedef struct
+{
+  gboolean flip; /* images: mirror left–right, half of the time */
+  int shift;     /* images: move by up to ±shift pixels in x and y, filling with 0 */
+  double noise;  /* add Gaussian noise of this standard deviation (not to tokens) */
+} nn_augment;
+
+/* Applies a to n samples x gathered by nn_dataset_gather, in place, drawing
+ * from rng (one stream per run keeps it reproducible). Flip and shift act
+ * on images (a C×H×W input) only. Call it on training batches only. */
+void nn_augment_apply (const nn_dataset *ds, const nn_augment *a, float *x, int n, nn_rng *rng);
 
 /* Index lists into a dataset: training, validation and test. */
 typedef struct
@@ -149,7 +183,9 @@ typedef struct
 
 /* Stratified for classification, seeded. The test part is the source's own
  * when it has one, else test_fraction of the samples; the validation part is
- * val_fraction of what remains for training. */
+ * val_fraction of what remains for training. Each part is in ascending order.
+ * Fails (NN_ERROR_DATA) when a classifier's data has a single class, and when
+ * a part asked for (a fraction > 0) or the training part would be empty. */
 gboolean nn_split_make (const nn_dataset *ds, double val_fraction, double test_fraction,
                         guint64 seed, nn_split *split, GError **error);
 void nn_split_clear (nn_split *split);
