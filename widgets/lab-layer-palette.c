@@ -1,6 +1,7 @@
 /* lab-layer-palette.c — a list of every layer kind of the engine's registry,
  * grouped under headers (Core, Convolution, ...), each with its one-line
- * explanation, filtered by a search entry. */
+ * explanation, filtered by a search entry. Each row can be dragged onto the
+ * model canvas as the string "layer:<kind id>". */
 #include "config.h"
 
 #include <glib/gi18n-lib.h>
@@ -80,6 +81,28 @@ row_ops (GtkListBoxRow *row)
   return g_object_get_data (G_OBJECT (row), "lab-layer-ops");
 }
 
+/* The dragged row itself is the drag icon, so the user sees what they carry. */
+static void
+on_drag_begin (GtkDragSource *source, GdkDrag *drag, GtkWidget *row)
+{
+  g_autoptr (GdkPaintable) icon = gtk_widget_paintable_new (row);
+
+  gtk_drag_source_set_icon (source, icon, 0, 0);
+}
+
+static GtkDragSource *
+make_drag_source (const nn_layer_ops *ops, GtkWidget *row)
+{
+  GtkDragSource *source = gtk_drag_source_new ();
+  g_autofree char *payload = g_strconcat ("layer:", ops->id, NULL);
+  g_autoptr (GdkContentProvider) content = gdk_content_provider_new_typed (G_TYPE_STRING, payload);
+
+  gtk_drag_source_set_content (source, content);
+  gtk_drag_source_set_actions (source, GDK_ACTION_COPY);
+  g_signal_connect (source, "drag-begin", G_CALLBACK (on_drag_begin), row);
+  return source;
+}
+
 static GtkWidget *
 make_row (const nn_layer_ops *ops)
 {
@@ -111,6 +134,7 @@ make_row (const nn_layer_ops *ops)
   gtk_accessible_update_property (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                   _ (ops->name), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
                                   _ (ops->summary), -1);
+  gtk_widget_add_controller (row, GTK_EVENT_CONTROLLER (make_drag_source (ops, row)));
   g_object_set_data (G_OBJECT (row), "lab-layer-ops", (gpointer) ops);
   return row;
 }

@@ -135,6 +135,9 @@ label_text (const nn_dataset *ds, int i)
         return g_strdup (ds->class_names[c]);
       return g_strdup_printf ("%d", c);
     }
+  /* No targets: the input is its own target (an autoencoder's data). */
+  if (ds->targets == NULL)
+    return g_strdup ("");
   return g_strdup_printf ("%.4g", ds->targets[(gsize) i * ds->target_size]);
 }
 
