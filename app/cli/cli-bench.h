@@ -1,0 +1,5 @@
+/* cli-bench.h — `layerlab-cli bench`; see the command's --help. */
+#pragma once
+
+/* Exit codes as in cli-common.h: 0, 1 (one line on stderr), 2 (usage). */
+int cli_bench (int argc, char **argv);

@@ -1,0 +1,111 @@
+/* cli-common.c — helpers every layerlab-cli command shares (see cli-common.h). */
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli-common.h"
+#include "templates.h"
+
+int
+cli_fail (GError *error)
+{
+  g_autofree char *line = g_strdup (error->message);
+
+  /* One line, always: a script reads the last line of stderr. */
+  g_strdelimit (line, "\r\n", ' ');
+  fprintf (stderr, "layerlab-cli: %s\n", line);
+  g_error_free (error);
+  return CLI_EXIT_FAILURE;
+}
+
+int
+cli_usage_error (GOptionContext *context, const char *message)
+{
+  g_autofree char *help = g_option_context_get_help (context, TRUE, NULL);
+
+  fprintf (stderr, "layerlab-cli: %s\n\n%s", message, help);
+  return CLI_EXIT_USAGE;
+}
+
+gboolean
+cli_parse (GOptionContext *context, int *argc, char ***argv)
+{
+  g_autoptr (GError) error = NULL;
+
+  if (!g_option_context_parse (context, argc, argv, &error))
+    {
+      cli_usage_error (context, error->message);
+      return FALSE;
+    }
+  if (*argc > 1)
+    {
+      g_autofree char *message = g_strdup_printf (_ ("unexpected argument “%s”"), (*argv)[1]);
+
+      cli_usage_error (context, message);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+nn_graph *
+cli_open_model (const char *model, const nn_dataset *ds, nn_project **project, GError **error)
+{
+  nn_project *p;
+  nn_graph *g;
+
+  if (project != NULL)
+    *project = NULL;
+  if (!g_str_has_suffix (model, ".layerlab"))
+    return nn_template_build (model, ds, error);
+  p = nn_project_load (model, error);
+  if (p == NULL)
+    return NULL;
+  g = nn_graph_copy (p->graph);
+  if (project != NULL)
+    *project = p;
+  else
+    nn_project_free (p);
+  return g;
+}
+
+char *
+cli_format_count (guint64 n)
+{
+  g_autofree char *digits = g_strdup_printf ("%" G_GUINT64_FORMAT, n);
+  GString *s = g_string_new (NULL);
+  gsize len = strlen (digits);
+
+  for (gsize i = 0; i < len; i++)
+    {
+      if (i > 0 && (len - i) % 3 == 0)
+        g_string_append_c (s, ',');
+      g_string_append_c (s, digits[i]);
+    }
+  return g_string_free (s, FALSE);
+}
+
+void
+cli_print_json (JsonBuilder *builder)
+{
+  g_autoptr (JsonGenerator) gen = json_generator_new ();
+  g_autoptr (JsonNode) root = json_builder_get_root (builder);
+  g_autofree char *line = NULL;
+
+  json_generator_set_root (gen, root);
+  line = json_generator_to_data (gen, NULL);
+  printf ("%s\n", line);
+  fflush (stdout);
+}
+
+void
+cli_json_add_double (JsonBuilder *builder, const char *member, double value)
+{
+  json_builder_set_member_name (builder, member);
+  if (isfinite (value))
+    json_builder_add_double_value (builder, value);
+  else
+    json_builder_add_null_value (builder);
+}

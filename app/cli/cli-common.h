@@ -1,0 +1,51 @@
+/* cli-common.h — what every layerlab-cli command shares: the exit-code
+ * convention, option parsing, opening models and datasets, and JSON lines.
+ *
+ * Exit codes: 0 success; 1 a failure, reported as exactly one line
+ * "layerlab-cli: <message>" on stderr; 2 a usage error (bad or missing
+ * option), reported as the message and the command's usage on stderr;
+ * 130 a training run stopped with Ctrl-C, after its report and --save. */
+#pragma once
+
+#include <json-glib/json-glib.h>
+
+#include "data/dataset.h"
+#include "graph.h"
+#include "io/project.h"
+
+G_BEGIN_DECLS
+
+#define CLI_EXIT_FAILURE 1
+#define CLI_EXIT_USAGE   2
+/* train: stopped by Ctrl-C (after reporting and saving what was trained) */
+#define CLI_EXIT_INTERRUPTED 130
+
+/* Prints "layerlab-cli: <message>" and returns CLI_EXIT_FAILURE; takes
+ * ownership of error. */
+int cli_fail (GError *error);
+
+/* Parses argv with context; on a bad option prints the error and the usage
+ * on stderr and returns FALSE (exit with CLI_EXIT_USAGE). Leftover
+ * arguments are a usage error too. */
+gboolean cli_parse (GOptionContext *context, int *argc, char ***argv);
+
+/* Prints "<message>" and the usage on stderr; returns CLI_EXIT_USAGE. */
+int cli_usage_error (GOptionContext *context, const char *message);
+
+/* A model is a template id ("seed-cnn", adapted to ds when given, else to
+ * 28×28×1 and 10 classes) or a path ending in ".layerlab". For a project,
+ * *project (when not NULL) receives it, with its graph left in place. */
+nn_graph *cli_open_model (const char *model, const nn_dataset *ds, nn_project **project,
+                          GError **error);
+
+/* A count with thousands separators: 225034 → "225,034". */
+char *cli_format_count (guint64 n);
+
+/* Prints one compact JSON object as a line on stdout and flushes, so a
+ * reader on a pipe sees every event when it happens. */
+void cli_print_json (JsonBuilder *builder);
+
+/* Adds a number, or null when it is NaN (no validation part, say). */
+void cli_json_add_double (JsonBuilder *builder, const char *member, double value);
+
+G_END_DECLS

@@ -1,0 +1,5 @@
+/* cli-summary.h — `layerlab-cli summary`; see the command's --help. */
+#pragma once
+
+/* Exit codes as in cli-common.h: 0, 1 (one line on stderr), 2 (usage). */
+int cli_summary (int argc, char **argv);

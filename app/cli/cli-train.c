@@ -1,0 +1,458 @@
+/* cli-train.c — `layerlab-cli train`: trains a template or a saved project
+ * on a dataset, with the defaults a user wants (the template's recommended
+ * optimizer, rate, batch and epochs; missing values imputed by the mean;
+ * normalisation fitted on the training part by the trainer), reports
+ * progress on stderr or JSON lines on stdout, and can save the result. */
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+#include <glib/gstdio.h>
+#include <math.h>
+#include <signal.h>
+#include <stdio.h>
+#include <unistd.h>
+
+#include "cli-common.h"
+#include "cli-train.h"
+#include "error.h"
+#include "kernels/threads.h"
+#include "templates.h"
+
+typedef struct
+{
+  gboolean json;
+  gboolean tty;       /* stderr is a terminal: draw a progress bar */
+  gboolean bar_drawn; /* a bar is on the current line of stderr */
+  gint64 last_draw;   /* µs; the bar redraws at most 10 times a second */
+  int epochs;
+  double samples, seconds; /* summed over epochs, for the final rate */
+  double batch_rate;       /* the last batch's, for a run stopped within its first epoch */
+  GArray *history;         /* nn_epoch_record */
+  nn_train_event *done;
+  GCancellable *stop; /* cancelled on Ctrl-C */
+} train_run;
+
+/* Ctrl-C stops the run after the current batch: the test part is still
+ * evaluated and --save still saves, so an interrupted run is not lost. A
+ * second Ctrl-C kills at once (the handler restores the default). */
+static volatile sig_atomic_t interrupted;
+
+static void
+on_sigint (int sig)
+{
+  interrupted = 1;
+  signal (SIGINT, SIG_DFL);
+}
+
+static char *
+format_percent (double v)
+{
+  return isfinite (v) ? g_strdup_printf ("%.2f %%", 100.0 * v) : g_strdup ("—");
+}
+
+static char *
+format_number (double v)
+{
+  return isfinite (v) ? g_strdup_printf ("%.4f", v) : g_strdup ("—");
+}
+
+static void
+clear_bar (train_run *run)
+{
+  if (run->bar_drawn)
+    {
+      fputs ("\r\033[K", stderr);
+      run->bar_drawn = FALSE;
+    }
+}
+
+static void
+draw_bar (train_run *run, const nn_train_event *e)
+{
+  enum
+  {
+    WIDTH = 24
+  };
+  gint64 now = g_get_monotonic_time ();
+  double fraction = e->batches_per_epoch > 0 ? (e->batch + 1.0) / e->batches_per_epoch : 0.0;
+  int filled = (int) (fraction * WIDTH);
+  char bar[WIDTH + 1];
+  g_autofree char *loss = format_number (e->loss);
+  g_autofree char *rate = cli_format_count ((guint64) MAX (e->samples_per_s, 0.0));
+  int eta = isfinite (e->eta_s) ? (int) e->eta_s : 0;
+
+  if (now - run->last_draw < 100000 && e->batch + 1 < e->batches_per_epoch)
+    return;
+  run->last_draw = now;
+  for (int i = 0; i < WIDTH; i++)
+    bar[i] = i < filled ? '#' : '.';
+  bar[WIDTH] = '\0';
+  fprintf (stderr, "\r\033[K");
+  fprintf (stderr, _ ("Epoch %d/%d [%s] %3.0f%%  loss %s  %s samples/s  ETA %d:%02d"), e->epoch,
+           run->epochs, bar, 100.0 * fraction, loss, rate, eta / 60, eta % 60);
+  fflush (stderr);
+  run->bar_drawn = TRUE;
+}
+
+static void
+print_epoch (train_run *run, const nn_train_event *e)
+{
+  if (run->json)
+    {
+      g_autoptr (JsonBuilder) b = json_builder_new ();
+
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "event");
+      json_builder_add_string_value (b, "epoch");
+      json_builder_set_member_name (b, "epoch");
+      json_builder_add_int_value (b, e->epoch);
+      cli_json_add_double (b, "loss", e->loss);
+      cli_json_add_double (b, "accuracy", e->accuracy);
+      cli_json_add_double (b, "val_loss", e->val_loss);
+      cli_json_add_double (b, "val_accuracy", e->val_accuracy);
+      cli_json_add_double (b, "samples_per_s", e->samples_per_s);
+      cli_json_add_double (b, "seconds", e->seconds);
+      cli_json_add_double (b, "lr", e->lr);
+      json_builder_end_object (b);
+      cli_print_json (b);
+    }
+  else
+    {
+      g_autofree char *loss = format_number (e->loss);
+      g_autofree char *acc = format_percent (e->accuracy);
+      g_autofree char *val_loss = format_number (e->val_loss);
+      g_autofree char *val_acc = format_percent (e->val_accuracy);
+      g_autofree char *rate = cli_format_count ((guint64) MAX (e->samples_per_s, 0.0));
+
+      fprintf (stderr,
+               _ ("Epoch %d/%d: loss %s, accuracy %s, validation loss %s, validation accuracy "
+                  "%s (%.1f s, %s samples/s)\n"),
+               e->epoch, run->epochs, loss, acc, val_loss, val_acc, e->seconds, rate);
+    }
+}
+
+static void
+on_event (const nn_train_event *e, gpointer user_data)
+{
+  train_run *run = user_data;
+
+  /* Cancelled here, on the training thread: a signal handler may not. */
+  if (interrupted && !g_cancellable_is_cancelled (run->stop))
+    g_cancellable_cancel (run->stop);
+  switch (e->kind)
+    {
+      case NN_EVENT_BATCH:
+        run->batch_rate = e->samples_per_s;
+        if (run->tty)
+          draw_bar (run, e);
+        break;
+      case NN_EVENT_EPOCH:
+        {
+          nn_epoch_record r = { e->loss,         e->accuracy, e->val_loss,
+                                e->val_accuracy, e->lr,       e->seconds };
+
+          clear_bar (run);
+          print_epoch (run, e);
+          g_array_append_val (run->history, r);
+          if (isfinite (e->samples_per_s) && isfinite (e->seconds))
+            {
+              run->samples += e->samples_per_s * e->seconds;
+              run->seconds += e->seconds;
+            }
+        }
+        break;
+      case NN_EVENT_DONE:
+        clear_bar (run);
+        g_clear_pointer (&run->done, nn_train_event_free);
+        run->done = nn_train_event_copy (e);
+        break;
+      case NN_EVENT_ERROR:
+        clear_bar (run);
+        break;
+    }
+}
+
+static void
+print_done (train_run *run)
+{
+  const nn_train_event *e = run->done;
+  double rate = run->seconds > 0 ? run->samples / run->seconds : run->batch_rate;
+
+  if (e == NULL)
+    return;
+  if (run->json)
+    {
+      static const char *const reasons[] = {
+        [NN_DONE_FINISHED] = "finished",
+        [NN_DONE_STOPPED] = "stopped",
+        [NN_DONE_EARLY_STOPPED] = "early-stopped",
+        [NN_DONE_DIVERGED] = "diverged",
+      };
+      g_autoptr (JsonBuilder) b = json_builder_new ();
+
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "event");
+      json_builder_add_string_value (b, "done");
+      json_builder_set_member_name (b, "reason");
+      json_builder_add_string_value (b, reasons[e->reason]);
+      cli_json_add_double (b, "test_loss", e->test_loss);
+      cli_json_add_double (b, "test_accuracy", e->test_accuracy);
+      if (isfinite (e->test_mae))
+        cli_json_add_double (b, "test_mae", e->test_mae);
+      cli_json_add_double (b, "seconds", e->seconds);
+      cli_json_add_double (b, "samples_per_s", rate);
+      json_builder_end_object (b);
+      cli_print_json (b);
+    }
+  else
+    {
+      g_autofree char *loss = format_number (e->test_loss);
+      g_autofree char *acc = isfinite (e->test_accuracy) ? format_percent (e->test_accuracy)
+                                                         : format_number (e->test_mae);
+      g_autofree char *rate_s = cli_format_count ((guint64) (isfinite (rate) ? rate : 0.0));
+
+      if (e->message != NULL && e->reason != NN_DONE_FINISHED)
+        fprintf (stderr, "%s\n", e->message);
+      if (isfinite (e->test_accuracy))
+        printf (_ ("Test: loss %s, accuracy %s (%.1f s, %s samples/s)\n"), loss, acc, e->seconds,
+                rate_s);
+      else
+        printf (_ ("Test: loss %s, mean absolute error %s (%.1f s, %s samples/s)\n"), loss, acc,
+                e->seconds, rate_s);
+      fflush (stdout);
+    }
+}
+
+/* The project to save: the one trained from (its history goes on), or a new
+ * one around the graph. */
+static gboolean
+save_project (const char *path, nn_project *from, const nn_graph *g, const char *spec,
+              const nn_data_options *options, const nn_dataset *ds, const nn_trainer_config *c,
+              train_run *run, nn_trainer *trainer, GError **error)
+{
+  g_autoptr (nn_project) fresh = NULL;
+  nn_project *p = from;
+
+  if (p == NULL)
+    p = fresh = nn_project_new (nn_graph_copy (g));
+  nn_project_set_data (p, spec, options);
+  nn_project_set_normalisation (p, ds->mean, ds->inv_std, (int) nn_dataset_input_size (ds));
+  p->config = *c;
+  g_array_append_vals (p->history, run->history->data, run->history->len);
+  nn_project_take_weights (p, nn_trainer_get_model (trainer));
+  return nn_project_save (p, path, error);
+}
+
+/* Checked before training, so an hour of training is not lost to a typo in
+ * the folder name. */
+static gboolean
+check_writable (const char *path, GError **error)
+{
+  g_autofree char *dir = g_path_get_dirname (path);
+
+  if (!g_file_test (dir, G_FILE_TEST_IS_DIR))
+    {
+      g_set_error (error, NN_ERROR, NN_ERROR_IO, _ ("Cannot save %s: the folder %s does not exist"),
+                   path, dir);
+      return FALSE;
+    }
+  if (g_access (dir, W_OK) != 0 ||
+      (g_file_test (path, G_FILE_TEST_EXISTS) && g_access (path, W_OK) != 0))
+    {
+      g_set_error (error, NN_ERROR, NN_ERROR_IO, _ ("Cannot save %s: permission denied"), path);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+int
+cli_train (int argc, char **argv)
+{
+  g_autofree char *model = NULL, *data = NULL, *label = NULL, *optimizer = NULL, *save = NULL;
+  int epochs = 0, batch = 0, threads = -1, limit = 0;
+  double lr = 0.0;
+  gint64 seed = -1;
+  gboolean json = FALSE;
+  GOptionEntry entries[] = {
+    { "model", 'm', 0, G_OPTION_ARG_STRING, &model,
+      N_ ("A template (mlp, seed-cnn, lenet, tiny-mlp) or a .layerlab project"), N_ ("MODEL") },
+    { "data", 'd', 0, G_OPTION_ARG_STRING, &data,
+      N_ ("The dataset: a built-in name, csv:FILE, idx:…, images:DIR or text:PATH (default: the "
+          "project’s)"),
+      N_ ("SPEC") },
+    { "epochs", 'e', 0, G_OPTION_ARG_INT, &epochs,
+      N_ ("Passes over the training data (default: the template’s)"), N_ ("N") },
+    { "batch", 'b', 0, G_OPTION_ARG_INT, &batch, N_ ("Samples per step (default: the template’s)"),
+      N_ ("N") },
+    { "lr", 0, 0, G_OPTION_ARG_DOUBLE, &lr, N_ ("Learning rate (default: the template’s)"),
+      N_ ("RATE") },
+    { "optimizer", 'o', 0, G_OPTION_ARG_STRING, &optimizer,
+      N_ ("sgd, adam, adamw or rmsprop (default: the template’s)"), N_ ("NAME") },
+    { "seed", 0, 0, G_OPTION_ARG_INT64, &seed,
+      N_ ("Fixes weights, shuffling, dropout and generated data (default 0)"), N_ ("N") },
+    { "threads", 't', 0, G_OPTION_ARG_INT, &threads, N_ ("Cores to use (default: all)"), N_ ("N") },
+    { "limit", 'l', 0, G_OPTION_ARG_INT, &limit,
+      N_ ("Use only the first N samples of each part of the data"), N_ ("N") },
+    { "label", 0, 0, G_OPTION_ARG_STRING, &label, N_ ("CSV: the target column, by name or number"),
+      N_ ("COLUMN") },
+    { "save", 's', 0, G_OPTION_ARG_FILENAME, &save, N_ ("Save the trained project to this file"),
+      N_ ("FILE.layerlab") },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json,
+      N_ ("Print one JSON object per epoch, and one at the end, on stdout"), NULL },
+    { NULL }
+  };
+  g_autoptr (GOptionContext) context = g_option_context_new (NULL);
+  g_autoptr (nn_project) project = NULL;
+  g_autoptr (nn_dataset) ds = NULL;
+  g_autoptr (nn_graph) g = NULL;
+  g_autoptr (nn_trainer) trainer = NULL;
+  train_run run = { 0 };
+  nn_data_options options = { 0 };
+  nn_trainer_config c;
+  const char *spec;
+  GError *error = NULL;
+  gboolean ok;
+  int status = 0;
+
+  g_option_context_set_summary (
+    context, _ ("Train a model on a dataset. A template takes its recommended optimizer, learning "
+                "rate, batch size and epochs; a saved project its own settings and weights."));
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  if (!cli_parse (context, &argc, &argv))
+    return CLI_EXIT_USAGE;
+  if (model == NULL)
+    return cli_usage_error (context, _ ("--model is required"));
+  if (epochs < 0 || epochs > 100000)
+    return cli_usage_error (context, _ ("--epochs must be between 1 and 100000"));
+  if (batch < 0 || batch > 65536)
+    return cli_usage_error (context, _ ("--batch must be between 1 and 65536"));
+  if (lr < 0.0 || !isfinite (lr))
+    return cli_usage_error (context, _ ("--lr must be a positive number"));
+  if (limit < 0)
+    return cli_usage_error (context, _ ("--limit must be a positive number"));
+  if (threads < -1)
+    return cli_usage_error (context, _ ("--threads must be 0 (all cores) or more"));
+  if (optimizer != NULL)
+    {
+      nn_optimizer_kind kind;
+
+      if (!nn_optimizer_from_id (optimizer, &kind, &error))
+        {
+          int code = cli_usage_error (context, error->message);
+
+          g_error_free (error);
+          return code;
+        }
+    }
+
+  if (save != NULL && !check_writable (save, &error))
+    return cli_fail (error);
+
+  /* A project is read before the data: it may name the data itself. */
+  if (g_str_has_suffix (model, ".layerlab"))
+    {
+      project = nn_project_load (model, &error);
+      if (project == NULL)
+        return cli_fail (error);
+    }
+  spec = data != NULL ? data : project != NULL ? project->data_spec : NULL;
+  if (spec == NULL)
+    return cli_usage_error (context, _ ("--data is required"));
+  if (project != NULL && data == NULL)
+    options = project->data_options;
+  if (label != NULL)
+    options.label = label;
+  if (limit > 0)
+    options.limit = limit;
+  if (seed >= 0)
+    options.seed = (guint64) seed;
+
+  ds = nn_dataset_open (spec, &options, NULL, NULL, NULL, &error);
+  if (ds == NULL)
+    return cli_fail (error);
+  if (ds->quality.missing_values > 0)
+    {
+      g_autofree char *what = nn_dataset_impute (ds, NN_IMPUTE_MEAN);
+
+      if (!json && what != NULL)
+        fprintf (stderr, "%s\n", what);
+    }
+
+  if (project != NULL)
+    {
+      g = nn_graph_copy (project->graph);
+      c = project->config;
+    }
+  else
+    {
+      const nn_template *t;
+
+      g = nn_template_build (model, ds, &error);
+      if (g == NULL)
+        return cli_fail (error);
+      t = nn_template_lookup (model);
+      nn_trainer_config_init (&c);
+      nn_template_apply_config (t, ds, &c);
+    }
+  if (epochs > 0)
+    c.epochs = epochs;
+  if (batch > 0)
+    c.batch = batch;
+  if (optimizer != NULL)
+    {
+      nn_optimizer_kind kind;
+      int n_infos;
+      const nn_optimizer_info *infos = nn_optimizers (&n_infos);
+
+      nn_optimizer_from_id (optimizer, &kind, NULL);
+      /* A rate tuned for one optimizer is wrong for another: SGD at Adam's
+       * 0.001 barely moves. Without --lr, take the new one's default. */
+      if (kind != c.optimizer && lr == 0.0)
+        for (int i = 0; i < n_infos; i++)
+          if (infos[i].kind == kind)
+            c.lr = infos[i].default_lr;
+      c.optimizer = kind;
+    }
+  if (lr > 0.0)
+    c.lr = lr;
+  if (seed >= 0)
+    c.seed = (guint64) seed;
+  if (threads >= 0)
+    c.threads = threads;
+  nn_threads_set (c.threads);
+
+  trainer = nn_trainer_new (g, ds, &c, &error);
+  if (trainer == NULL)
+    return cli_fail (error);
+  /* A trained project goes on from its weights. */
+  if (project != NULL &&
+      !nn_project_apply_weights (project, nn_trainer_get_model (trainer), &error))
+    return cli_fail (error);
+
+  run.json = json;
+  run.tty = isatty (fileno (stderr));
+  run.epochs = c.epochs;
+  run.history = g_array_new (FALSE, FALSE, sizeof (nn_epoch_record));
+  run.stop = g_cancellable_new ();
+  signal (SIGINT, on_sigint);
+  ok = nn_trainer_fit (trainer, on_event, &run, run.stop, &error);
+  signal (SIGINT, SIG_DFL);
+  clear_bar (&run);
+  print_done (&run);
+  if (!ok)
+    status = cli_fail (error);
+  else if (save != NULL)
+    {
+      if (!save_project (save, project, g, spec, &options, ds, &c, &run, trainer, &error))
+        status = cli_fail (error);
+      else if (!json)
+        fprintf (stderr, _ ("Saved %s\n"), save);
+    }
+
+  if (status == 0 && interrupted)
+    status = CLI_EXIT_INTERRUPTED;
+  g_array_unref (run.history);
+  g_object_unref (run.stop);
+  g_clear_pointer (&run.done, nn_train_event_free);
+  return status;
+}
