@@ -67,6 +67,7 @@ static const struct
   { "win.train", { "<Control>Return", NULL } },
   { "win.pause", { "<Control>p", NULL } },
   { "win.stop", { "<Control>period", NULL } },
+  { "win.step", { "<Control><Shift>Return", NULL } },
   { "win.show-page::model", { "<Alt>1", NULL } },
   { "win.show-page::data", { "<Alt>2", NULL } },
   { "win.show-page::training", { "<Alt>3", NULL } },
@@ -97,6 +98,34 @@ lab_application_activate (GApplication *app)
   gtk_window_present (window);
 }
 
+static int
+lab_application_command_line (GApplication *app, GApplicationCommandLine *command_line)
+{
+  GVariantDict *options = g_application_command_line_get_options_dict (command_line);
+  const char *template_id = NULL, *data = NULL;
+  gboolean train = FALSE;
+  LabWindow *window;
+
+  g_variant_dict_lookup (options, "template", "&s", &template_id);
+  g_variant_dict_lookup (options, "data", "&s", &data);
+  g_variant_dict_lookup (options, "train", "b", &train);
+  g_application_activate (app);
+  window = LAB_WINDOW (gtk_application_get_active_window (GTK_APPLICATION (app)));
+  if (template_id != NULL || data != NULL || train)
+    lab_window_start (window, template_id, data, train);
+  return 0;
+}
+
+static const GOptionEntry options[] = {
+  { "template", 't', 0, G_OPTION_ARG_STRING, NULL,
+    N_ ("Start from a built-in model: mlp, seed-cnn, lenet, tiny-mlp"), N_ ("NAME") },
+  { "data", 'd', 0, G_OPTION_ARG_STRING, NULL,
+    N_ ("Load a dataset: fashion-mnist, spiral, csv:FILE, images:FOLDER …"), N_ ("SPEC") },
+  { "train", 0, 0, G_OPTION_ARG_NONE, NULL, N_ ("Start training as soon as the data is loaded"),
+    NULL },
+  { NULL },
+};
+
 static void
 lab_application_class_init (LabApplicationClass *klass)
 {
@@ -110,17 +139,19 @@ lab_application_class_init (LabApplicationClass *klass)
 
   app_class->startup = lab_application_startup;
   app_class->activate = lab_application_activate;
+  app_class->command_line = lab_application_command_line;
 }
 
 static void
 lab_application_init (LabApplication *self)
 {
+  g_application_add_main_option_entries (G_APPLICATION (self), options);
 }
 
 LabApplication *
 lab_application_new (void)
 {
   return g_object_new (LAB_TYPE_APPLICATION, "application-id", APPLICATION_ID, "flags",
-                       G_APPLICATION_DEFAULT_FLAGS, "resource-base-path",
+                       G_APPLICATION_HANDLES_COMMAND_LINE, "resource-base-path",
                        "/io/github/layerlab/Layerlab", NULL);
 }

@@ -1,31 +1,28 @@
 /* lab-window.c — the main window. The layout lives in ui/lab-window.ui; this
- * file restores the window's size and page, fills what is dynamic and owns
- * the window's actions. */
+ * file restores the window's size and page, connects the pages (the model
+ * follows the dataset) and owns the window's actions; the training
+ * commands are in lab-window-training.c. */
 #include "config.h"
 
 #include <glib/gi18n.h>
 
-#include "data/dataset.h"
-#include "lab-layer-palette.h"
-#include "lab-window.h"
-
-struct _LabWindow
-{
-  AdwApplicationWindow parent_instance;
-
-  /* template widgets */
-  AdwViewStack *stack;
-  AdwPreferencesGroup *builtin_datasets;
-
-  /* owned */
-  GSettings *settings;
-};
+#include "lab-window-private.h"
+#include "templates.h"
 
 G_DEFINE_FINAL_TYPE (LabWindow, lab_window, ADW_TYPE_APPLICATION_WINDOW)
 
-/* Project and training commands arrive with the engine's projects and
- * trainer; until then they are shown but cannot be activated. */
-static const char *const pending_actions[] = { "new", "open", "save", "train", "pause", "stop" };
+/* Project commands arrive with project files; until then they are shown
+ * but cannot be activated. */
+static const char *const pending_actions[] = { "new", "open", "save" };
+
+void
+_lab_window_toast (LabWindow *self, const char *message)
+{
+  AdwToast *toast = adw_toast_new (message);
+
+  adw_toast_set_timeout (toast, 8);
+  adw_toast_overlay_add_toast (self->toasts, toast);
+}
 
 static void
 lab_window_show_page (GSimpleAction *action, GVariant *parameter, gpointer user_data)
@@ -40,36 +37,69 @@ static const GActionEntry win_actions[] = {
   { "new" },
   { "open" },
   { "save" },
-  { "train" },
-  { "pause" },
-  { "stop" },
 };
 
-static void
-lab_window_add_dataset_rows (LabWindow *self)
+static gboolean
+on_drop (GtkDropTarget *target, const GValue *value, double x, double y, gpointer user_data)
 {
-  int n = 0;
-  const nn_builtin_dataset *sets = nn_builtin_datasets (&n);
+  LabWindow *self = LAB_WINDOW (user_data);
+  GSList *files = g_value_get_boxed (value);
 
-  for (int i = 0; i < n; i++)
+  if (files == NULL)
+    return FALSE;
+  adw_view_stack_set_visible_child_name (self->stack, "data");
+  lab_data_page_open_file (self->data_page, files->data);
+  return TRUE;
+}
+
+static void
+on_template_used (LabModelPage *page, const char *template_id, LabWindow *self)
+{
+  lab_training_page_recommend (self->training_page, nn_template_lookup (template_id));
+}
+
+/* The model's Input and output layers follow the dataset. */
+static void
+lab_window_use_template (LabWindow *self, const char *template_id)
+{
+  g_autoptr (GError) error = NULL;
+
+  if (!lab_model_page_use_template (self->model_page, template_id, &error))
+    _lab_window_toast (self, error->message);
+}
+
+static void
+on_dataset_changed (LabDataPage *page, LabWindow *self)
+{
+  g_autofree char *pending = g_steal_pointer (&self->pending_template);
+
+  lab_model_page_set_dataset (self->model_page, lab_data_page_get_dataset (page));
+  if (pending != NULL)
+    lab_window_use_template (self, pending);
+  if (self->pending_train)
     {
-      g_autofree char *why = NULL;
-      GtkWidget *row = adw_action_row_new ();
-      gboolean available = sets[i].available (&why);
-
-      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _ (sets[i].title));
-      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), available ? _ (sets[i].description) : why);
-      if (!available)
-        {
-          GtkWidget *icon = gtk_image_new_from_icon_name ("dialog-warning-symbolic");
-          gtk_widget_set_tooltip_text (icon, why);
-          gtk_accessible_update_property (GTK_ACCESSIBLE (icon), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                          _ ("Not installed"), -1);
-          adw_action_row_add_suffix (ADW_ACTION_ROW (row), icon);
-          gtk_widget_add_css_class (row, "dim-label");
-        }
-      adw_preferences_group_add (self->builtin_datasets, row);
+      self->pending_train = FALSE;
+      _lab_window_train (self);
     }
+}
+
+void
+lab_window_start (LabWindow *self, const char *template_id, const char *data_spec, gboolean train)
+{
+  g_return_if_fail (LAB_IS_WINDOW (self));
+  adw_view_stack_set_visible_child_name (self->stack, "model");
+  if (data_spec != NULL)
+    {
+      g_free (self->pending_template);
+      self->pending_template = g_strdup (template_id);
+      self->pending_train = train;
+      lab_data_page_load_spec (self->data_page, data_spec);
+      return;
+    }
+  if (template_id != NULL)
+    lab_window_use_template (self, template_id);
+  if (train)
+    _lab_window_train (self);
 }
 
 static void
@@ -78,7 +108,10 @@ lab_window_dispose (GObject *object)
   LabWindow *self = LAB_WINDOW (object);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), LAB_TYPE_WINDOW);
+  /* Stops a run and joins its worker before the pages go. */
+  g_clear_object (&self->training);
   g_clear_object (&self->settings);
+  g_clear_pointer (&self->pending_template, g_free);
 
   G_OBJECT_CLASS (lab_window_parent_class)->dispose (object);
 }
@@ -91,17 +124,24 @@ lab_window_class_init (LabWindowClass *klass)
 
   object_class->dispose = lab_window_dispose;
 
-  g_type_ensure (LAB_TYPE_LAYER_PALETTE);
+  g_type_ensure (LAB_TYPE_MODEL_PAGE);
+  g_type_ensure (LAB_TYPE_DATA_PAGE);
+  g_type_ensure (LAB_TYPE_TRAINING_PAGE);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/layerlab/Layerlab/ui/lab-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, LabWindow, toasts);
   gtk_widget_class_bind_template_child (widget_class, LabWindow, stack);
-  gtk_widget_class_bind_template_child (widget_class, LabWindow, builtin_datasets);
+  gtk_widget_class_bind_template_child (widget_class, LabWindow, model_page);
+  gtk_widget_class_bind_template_child (widget_class, LabWindow, data_page);
+  gtk_widget_class_bind_template_child (widget_class, LabWindow, training_page);
 }
 
 static void
 lab_window_init (LabWindow *self)
 {
+  GtkDropTarget *drop;
+
   gtk_widget_init_template (GTK_WIDGET (self));
 
   g_action_map_add_action_entries (G_ACTION_MAP (self), win_actions, G_N_ELEMENTS (win_actions),
@@ -120,7 +160,14 @@ lab_window_init (LabWindow *self)
   g_settings_bind (self->settings, "last-page", self->stack, "visible-child-name",
                    G_SETTINGS_BIND_DEFAULT);
 
-  lab_window_add_dataset_rows (self);
+  _lab_window_init_training (self);
+  g_signal_connect (self->data_page, "dataset-changed", G_CALLBACK (on_dataset_changed), self);
+  g_signal_connect (self->model_page, "template-used", G_CALLBACK (on_template_used), self);
+
+  /* Files and folders dropped anywhere on the window become the dataset. */
+  drop = gtk_drop_target_new (GDK_TYPE_FILE_LIST, GDK_ACTION_COPY);
+  g_signal_connect (drop, "drop", G_CALLBACK (on_drop), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (drop));
 }
 
 LabWindow *

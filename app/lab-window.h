@@ -13,4 +13,10 @@ G_DECLARE_FINAL_TYPE (LabWindow, lab_window, LAB, WINDOW, AdwApplicationWindow)
 
 LabWindow *lab_window_new (LabApplication *app);
 
+/* What `layerlab --template NAME --data SPEC --train` asks for: loads the
+ * data (when given), then builds the template for it (when given), then
+ * starts training (when asked). Problems are shown in the window. */
+void lab_window_start (LabWindow *self, const char *template_id, const char *data_spec,
+                       gboolean train);
+
 G_END_DECLS

@@ -1,0 +1,41 @@
+/* lab-model-page.h — the Model tab: the layer palette, the canvas and the
+ * properties panel around one editable graph, with live validation, undo
+ * and redo, copy and paste, templates and diagram export.
+ *
+ * The page owns the graph the user edits. Every change goes through one
+ * path (record for undo, edit, re-infer, redraw) and ends with
+ * ::graph-changed. */
+#pragma once
+
+#include <adwaita.h>
+
+#include "data/dataset.h"
+#include "graph.h"
+
+G_BEGIN_DECLS
+
+#define LAB_TYPE_MODEL_PAGE (lab_model_page_get_type ())
+G_DECLARE_FINAL_TYPE (LabModelPage, lab_model_page, LAB, MODEL_PAGE, GtkWidget)
+
+GtkWidget *lab_model_page_new (void);
+
+/* The graph being edited (owned by the page). */
+const nn_graph *lab_model_page_get_graph (LabModelPage *self);
+/* Replaces the graph (the page takes it) and forgets the undo history: a
+ * new or opened project. */
+void lab_model_page_set_graph (LabModelPage *self, nn_graph *graph);
+/* Replaces the graph with a template built for the current dataset, as an
+ * edit that can be undone. FALSE with the engine's message otherwise. */
+gboolean lab_model_page_use_template (LabModelPage *self, const char *id, GError **error);
+/* TRUE when the graph compiles: one Input, one output, every shape fits. */
+gboolean lab_model_page_is_valid (LabModelPage *self);
+
+/* The dataset the model is for (borrowed; NULL for none). The Input layer
+ * and the last Dense layer follow it, as an edit that can be undone; an
+ * empty model starts from the template that suits the data. */
+void lab_model_page_set_dataset (LabModelPage *self, const nn_dataset *ds);
+
+/* While training, edits are refused with a message, never ignored. */
+void lab_model_page_set_read_only (LabModelPage *self, gboolean read_only);
+
+G_END_DECLS

@@ -1,0 +1,334 @@
+/* lab-training-page.c — see lab-training-page.h. */
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <math.h>
+#include <string.h>
+
+#include "lab-loss-plot.h"
+#include "lab-training-page.h"
+
+struct _LabTrainingPage
+{
+  GtkWidget parent_instance;
+
+  /* template widgets */
+  GtkWidget *settings;
+  AdwComboRow *optimizer_row;
+  GtkSpinButton *lr_spin;
+  GtkSpinButton *momentum_spin;
+  GtkSpinButton *decay_spin;
+  AdwComboRow *schedule_row;
+  GtkSpinButton *batch_spin;
+  GtkSpinButton *epochs_spin;
+  GtkSpinButton *patience_spin;
+  GtkSpinButton *seed_spin;
+  GtkLabel *status_label;
+  GtkToggleButton *log_button;
+  GtkProgressBar *progress;
+  GtkRevealer *banner;
+  GtkLabel *banner_label;
+  LabLossPlot *plot;
+
+  /* the current run */
+  guint run_id;
+  int runs;
+  int epochs;
+};
+
+G_DEFINE_FINAL_TYPE (LabTrainingPage, lab_training_page, GTK_TYPE_WIDGET)
+
+/* The drop-down rows list these in this order. */
+static const nn_optimizer_kind optimizers[] = { NN_OPTIMIZER_SGD, NN_OPTIMIZER_ADAM,
+                                                NN_OPTIMIZER_ADAMW, NN_OPTIMIZER_RMSPROP };
+static const nn_schedule_kind schedules[] = { NN_SCHEDULE_CONSTANT, NN_SCHEDULE_STEP,
+                                              NN_SCHEDULE_COSINE };
+
+static char *
+format_duration (double seconds)
+{
+  int s = (int) (seconds + 0.5);
+
+  if (!isfinite (seconds) || seconds < 0)
+    return g_strdup ("—");
+  if (s < 60)
+    return g_strdup_printf (_ ("%d s"), s);
+  if (s < 3600)
+    return g_strdup_printf (_ ("%d min %d s"), s / 60, s % 60);
+  return g_strdup_printf (_ ("%d h %d min"), s / 3600, (s % 3600) / 60);
+}
+
+void
+lab_training_page_get_config (LabTrainingPage *self, nn_trainer_config *c)
+{
+  guint optimizer = adw_combo_row_get_selected (self->optimizer_row);
+  guint schedule = adw_combo_row_get_selected (self->schedule_row);
+
+  c->optimizer = optimizers[MIN (optimizer, G_N_ELEMENTS (optimizers) - 1)];
+  c->schedule = schedules[MIN (schedule, G_N_ELEMENTS (schedules) - 1)];
+  c->lr = gtk_spin_button_get_value (self->lr_spin);
+  c->momentum = gtk_spin_button_get_value (self->momentum_spin);
+  c->weight_decay = gtk_spin_button_get_value (self->decay_spin);
+  c->batch = gtk_spin_button_get_value_as_int (self->batch_spin);
+  c->epochs = gtk_spin_button_get_value_as_int (self->epochs_spin);
+  c->patience = gtk_spin_button_get_value_as_int (self->patience_spin);
+  c->seed = (guint64) gtk_spin_button_get_value (self->seed_spin);
+}
+
+void
+lab_training_page_recommend (LabTrainingPage *self, const nn_template *template)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (optimizers); i++)
+    if (optimizers[i] == template->optimizer)
+      adw_combo_row_set_selected (self->optimizer_row, i);
+  gtk_spin_button_set_value (self->lr_spin, template->lr);
+  gtk_spin_button_set_value (self->batch_spin, template->batch);
+  gtk_spin_button_set_value (self->epochs_spin, template->epochs);
+}
+
+void
+lab_training_page_show_message (LabTrainingPage *self, const char *message, gboolean is_error)
+{
+  gtk_label_set_text (self->banner_label, message);
+  if (is_error)
+    gtk_widget_add_css_class (GTK_WIDGET (self->banner_label), "error");
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (self->banner_label), "error");
+  gtk_revealer_set_reveal_child (self->banner, message != NULL);
+}
+
+void
+lab_training_page_begin_run (LabTrainingPage *self, const nn_trainer_config *c)
+{
+  g_autofree char *label = NULL;
+
+  self->runs++;
+  self->epochs = c->epochs;
+  /* Translators: a run in the plot's legend: "Run 2 · Adam 0.001" */
+  label = g_strdup_printf (_ ("Run %d · %s %g"), self->runs, nn_optimizer_id (c->optimizer), c->lr);
+  self->run_id = lab_loss_plot_add_run (self->plot, label);
+  gtk_progress_bar_set_fraction (self->progress, 0);
+  gtk_label_set_text (self->status_label, _ ("Starting…"));
+  gtk_revealer_set_reveal_child (self->banner, FALSE);
+}
+
+static void
+show_batch (LabTrainingPage *self, const nn_train_event *e)
+{
+  double total = (double) self->epochs * e->batches_per_epoch;
+  double done = (double) (e->epoch - 1) * e->batches_per_epoch + e->batch + 1;
+  g_autofree char *eta = format_duration (e->eta_s);
+  g_autofree char *status = NULL;
+
+  lab_loss_plot_append_batch (self->plot, self->run_id, LAB_PLOT_LOSS, LAB_PLOT_TRAIN, e->step,
+                              e->loss);
+  if (isfinite (e->accuracy))
+    lab_loss_plot_append_batch (self->plot, self->run_id, LAB_PLOT_ACCURACY, LAB_PLOT_TRAIN,
+                                e->step, e->accuracy);
+  gtk_progress_bar_set_fraction (self->progress, total > 0 ? MIN (1.0, done / total) : 0);
+  status =
+    g_strdup_printf (_ ("Epoch %d of %d · batch %d of %d · %.0f samples/s · %s left"), e->epoch,
+                     self->epochs, e->batch + 1, e->batches_per_epoch, e->samples_per_s, eta);
+  gtk_label_set_text (self->status_label, status);
+}
+
+static void
+show_epoch (LabTrainingPage *self, const nn_train_event *e)
+{
+  const struct
+  {
+    LabPlotMetric metric;
+    LabPlotSplit split;
+    double value;
+  } points[] = {
+    { LAB_PLOT_LOSS, LAB_PLOT_TRAIN, e->loss },
+    { LAB_PLOT_ACCURACY, LAB_PLOT_TRAIN, e->accuracy },
+    { LAB_PLOT_LOSS, LAB_PLOT_VAL, e->val_loss },
+    { LAB_PLOT_ACCURACY, LAB_PLOT_VAL, e->val_accuracy },
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (points); i++)
+    if (isfinite (points[i].value))
+      lab_loss_plot_append_epoch (self->plot, self->run_id, points[i].metric, points[i].split,
+                                  e->epoch, e->step, points[i].value);
+}
+
+static void
+show_done (LabTrainingPage *self, const nn_train_event *e)
+{
+  g_autofree char *took = format_duration (e->seconds);
+  g_autofree char *score = NULL;
+  g_autofree char *text = NULL;
+
+  if (isfinite (e->test_accuracy))
+    score = g_strdup_printf (_ ("test accuracy %.1f %%, test loss %.4g"), 100 * e->test_accuracy,
+                             e->test_loss);
+  else
+    score =
+      g_strdup_printf (_ ("test loss %.4g, mean absolute error %.4g"), e->test_loss, e->test_mae);
+
+  switch (e->reason)
+    {
+      case NN_DONE_FINISHED:
+        text = g_strdup_printf (_ ("Finished in %s: %s"), took, score);
+        break;
+      case NN_DONE_STOPPED:
+        text = g_strdup_printf (_ ("Stopped in epoch %d after %s: %s"), e->epoch, took, score);
+        break;
+      case NN_DONE_EARLY_STOPPED:
+        text = g_strdup_printf (_ ("Stopped early in epoch %d, when the validation loss no longer "
+                                   "improved, with the best weights: %s"),
+                                e->epoch, score);
+        break;
+      case NN_DONE_DIVERGED:
+        lab_training_page_show_message (self, e->message, TRUE);
+        gtk_label_set_text (self->status_label, _ ("The run diverged"));
+        return;
+    }
+  gtk_progress_bar_set_fraction (self->progress, 1);
+  gtk_label_set_text (self->status_label, text);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->status_label), text);
+}
+
+void
+lab_training_page_show_event (LabTrainingPage *self, const nn_train_event *e)
+{
+  switch (e->kind)
+    {
+      case NN_EVENT_BATCH:
+        show_batch (self, e);
+        break;
+      case NN_EVENT_EPOCH:
+        show_epoch (self, e);
+        break;
+      case NN_EVENT_DONE:
+        show_done (self, e);
+        break;
+      case NN_EVENT_ERROR:
+        lab_training_page_show_message (self, e->message, TRUE);
+        gtk_label_set_text (self->status_label, _ ("The run failed"));
+        break;
+    }
+}
+
+void
+lab_training_page_set_locked (LabTrainingPage *self, gboolean locked)
+{
+  gtk_widget_set_sensitive (self->settings, !locked);
+}
+
+static void
+on_export_response (GtkNativeDialog *chooser, int response, gpointer user_data)
+{
+  LabTrainingPage *self = LAB_TRAINING_PAGE (user_data);
+
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr (GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
+      g_autofree char *path = g_file_get_path (file);
+      g_autoptr (GError) error = NULL;
+      g_autoptr (GBytes) bytes = NULL;
+
+      if (g_str_has_suffix (path, ".csv"))
+        {
+          char *csv = lab_loss_plot_to_csv (self->plot);
+          bytes = g_bytes_new_take (csv, strlen (csv));
+        }
+      else
+        bytes = lab_loss_plot_to_png (self->plot, 1600, 1000, &error);
+      if (bytes == NULL || !g_file_replace_contents (
+                             file, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes), NULL,
+                             FALSE, G_FILE_CREATE_REPLACE_DESTINATION, NULL, NULL, &error))
+        lab_training_page_show_message (self, error->message, TRUE);
+    }
+  gtk_native_dialog_destroy (chooser);
+  g_object_unref (chooser);
+  g_object_unref (self);
+}
+
+static void
+action_export (GtkWidget *widget, const char *name, GVariant *parameter)
+{
+  const char *format = g_variant_get_string (parameter, NULL);
+  GtkRoot *root = gtk_widget_get_root (widget);
+  GtkFileChooserNative *chooser = gtk_file_chooser_native_new (
+    g_str_equal (format, "csv") ? _ ("Export History") : _ ("Export Curves"),
+    GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, GTK_FILE_CHOOSER_ACTION_SAVE, _ ("_Export"),
+    _ ("_Cancel"));
+  g_autofree char *file_name = g_strconcat (_ ("training"), ".", format, NULL);
+
+  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), file_name);
+  g_signal_connect (chooser, "response", G_CALLBACK (on_export_response), g_object_ref (widget));
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+}
+
+static void
+action_reset_zoom (GtkWidget *widget, const char *name, GVariant *parameter)
+{
+  lab_loss_plot_reset_zoom (LAB_TRAINING_PAGE (widget)->plot);
+}
+
+static void
+lab_training_page_dispose (GObject *object)
+{
+  GtkWidget *child;
+
+  gtk_widget_dispose_template (GTK_WIDGET (object), LAB_TYPE_TRAINING_PAGE);
+  /* The template's root is not a bound child, so it is ours to unparent. */
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (object))) != NULL)
+    gtk_widget_unparent (child);
+  G_OBJECT_CLASS (lab_training_page_parent_class)->dispose (object);
+}
+
+static void
+lab_training_page_class_init (LabTrainingPageClass *klass)
+{
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  G_OBJECT_CLASS (klass)->dispose = lab_training_page_dispose;
+  g_type_ensure (LAB_TYPE_LOSS_PLOT);
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  gtk_widget_class_set_template_from_resource (
+    widget_class, "/io/github/layerlab/Layerlab/ui/lab-training-page.ui");
+#define BIND(name) gtk_widget_class_bind_template_child (widget_class, LabTrainingPage, name)
+  BIND (settings);
+  BIND (optimizer_row);
+  BIND (lr_spin);
+  BIND (momentum_spin);
+  BIND (decay_spin);
+  BIND (schedule_row);
+  BIND (batch_spin);
+  BIND (epochs_spin);
+  BIND (patience_spin);
+  BIND (seed_spin);
+  BIND (status_label);
+  BIND (log_button);
+  BIND (progress);
+  BIND (banner);
+  BIND (banner_label);
+  BIND (plot);
+#undef BIND
+  gtk_widget_class_install_action (widget_class, "training.export", "s", action_export);
+  gtk_widget_class_install_action (widget_class, "training.reset-zoom", NULL, action_reset_zoom);
+}
+
+static void
+lab_training_page_init (LabTrainingPage *self)
+{
+  nn_trainer_config defaults;
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+  g_object_bind_property (self->log_button, "active", self->plot, "log-scale",
+                          G_BINDING_SYNC_CREATE | G_BINDING_BIDIRECTIONAL);
+  nn_trainer_config_init (&defaults);
+  adw_combo_row_set_selected (self->optimizer_row, 1);
+  gtk_spin_button_set_value (self->lr_spin, defaults.lr);
+  gtk_spin_button_set_value (self->batch_spin, defaults.batch);
+  gtk_spin_button_set_value (self->epochs_spin, defaults.epochs);
+}
+
+GtkWidget *
+lab_training_page_new (void)
+{
+  return g_object_new (LAB_TYPE_TRAINING_PAGE, NULL);
+}

@@ -1,0 +1,33 @@
+/* lab-training-page.h — the Training tab: the run's settings (optimizer,
+ * learning rate and schedule, batch size, epochs, early stopping, seed),
+ * its progress, the live loss and accuracy curves of this and earlier runs,
+ * and what a finished run says. It shows runs; the window starts them. */
+#pragma once
+
+#include <adwaita.h>
+
+#include "templates.h"
+#include "trainer.h"
+
+G_BEGIN_DECLS
+
+#define LAB_TYPE_TRAINING_PAGE (lab_training_page_get_type ())
+G_DECLARE_FINAL_TYPE (LabTrainingPage, lab_training_page, LAB, TRAINING_PAGE, GtkWidget)
+
+GtkWidget *lab_training_page_new (void);
+
+/* Writes the settings the user chose into c (the rest is left as it is). */
+void lab_training_page_get_config (LabTrainingPage *self, nn_trainer_config *c);
+/* Shows a template's recommended optimizer, rate, batch size and epochs. */
+void lab_training_page_recommend (LabTrainingPage *self, const nn_template *template);
+
+/* A new run with these settings: a new pair of curves, progress from zero. */
+void lab_training_page_begin_run (LabTrainingPage *self, const nn_trainer_config *c);
+/* One event of the current run. */
+void lab_training_page_show_event (LabTrainingPage *self, const nn_train_event *e);
+/* A message above the curves (an error in red), e.g. why a run could not start. */
+void lab_training_page_show_message (LabTrainingPage *self, const char *message, gboolean is_error);
+/* While a run is active its settings cannot change. */
+void lab_training_page_set_locked (LabTrainingPage *self, gboolean locked);
+
+G_END_DECLS

@@ -1,0 +1,37 @@
+/* lab-window-private.h — what lab-window.c (the window, its pages and
+ * files) and lab-window-training.c (the training commands) share. */
+#pragma once
+
+#include "lab-data-page.h"
+#include "lab-model-page.h"
+#include "lab-training-controller.h"
+#include "lab-training-page.h"
+#include "lab-window.h"
+
+G_BEGIN_DECLS
+
+struct _LabWindow
+{
+  AdwApplicationWindow parent_instance;
+
+  /* template widgets */
+  AdwToastOverlay *toasts;
+  AdwViewStack *stack;
+  LabModelPage *model_page;
+  LabDataPage *data_page;
+  LabTrainingPage *training_page;
+
+  /* owned */
+  GSettings *settings;
+  LabTrainingController *training;
+  char *pending_template; /* from the command line, built once the data is in */
+  gboolean pending_train; /* likewise, `--train` */
+};
+
+void _lab_window_toast (LabWindow *self, const char *message);
+/* Adds win.train, win.pause, win.step and win.stop and the controller. */
+void _lab_window_init_training (LabWindow *self);
+/* Starts a run (or resumes a paused one), as the Train button does. */
+void _lab_window_train (LabWindow *self);
+
+G_END_DECLS

@@ -1,0 +1,140 @@
+/* lab-window-training.c — the window's training commands (Train, Pause,
+ * Step, Stop) and what a run changes in the window: while a run is active
+ * the model, the data and the run's settings are locked, and the Training
+ * tab shows its events. */
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "lab-window-private.h"
+
+static void
+update_actions (LabWindow *self)
+{
+  gboolean active = lab_training_controller_get_active (self->training);
+  gboolean paused = lab_training_controller_get_paused (self->training);
+  const struct
+  {
+    const char *name;
+    gboolean enabled;
+  } states[] = {
+    { "train", !active || paused },
+    { "pause", active && !paused },
+    { "step", !active || paused },
+    { "stop", active },
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (states); i++)
+    g_simple_action_set_enabled (
+      G_SIMPLE_ACTION (g_action_map_lookup_action (G_ACTION_MAP (self), states[i].name)),
+      states[i].enabled);
+}
+
+static void
+on_state_changed (LabTrainingController *training, GParamSpec *pspec, LabWindow *self)
+{
+  gboolean active = lab_training_controller_get_active (training);
+
+  lab_model_page_set_read_only (self->model_page, active);
+  lab_data_page_set_locked (self->data_page, active);
+  lab_training_page_set_locked (self->training_page, active);
+  update_actions (self);
+}
+
+static void
+on_event (LabTrainingController *training, const nn_train_event *e, LabWindow *self)
+{
+  lab_training_page_show_event (self->training_page, e);
+  if (e->kind == NN_EVENT_DONE && e->reason == NN_DONE_DIVERGED)
+    _lab_window_toast (self, _ ("Training diverged: see the Training tab for what to change"));
+}
+
+/* Starts a run, paused when `paused`. FALSE after telling the user why not. */
+static gboolean
+start_run (LabWindow *self, gboolean paused)
+{
+  nn_dataset *ds = lab_data_page_get_dataset (self->data_page);
+  g_autoptr (GError) error = NULL;
+  nn_trainer_config config;
+
+  if (ds == NULL)
+    {
+      _lab_window_toast (self, _ ("Pick a dataset on the Data tab first"));
+      adw_view_stack_set_visible_child_name (self->stack, "data");
+      return FALSE;
+    }
+  nn_trainer_config_init (&config);
+  lab_training_page_get_config (self->training_page, &config);
+  config.val_fraction = lab_data_page_get_val_fraction (self->data_page);
+  config.test_fraction = lab_data_page_get_test_fraction (self->data_page);
+  if (ds->task == NN_TASK_REGRESS)
+    config.loss = NN_LOSS_MSE;
+
+  if (!lab_training_controller_start (self->training, lab_model_page_get_graph (self->model_page),
+                                      ds, &config, paused, &error))
+    {
+      lab_training_page_show_message (self->training_page, error->message, TRUE);
+      _lab_window_toast (self, error->message);
+      return FALSE;
+    }
+  lab_training_page_begin_run (self->training_page, &config);
+  adw_view_stack_set_visible_child_name (self->stack, "training");
+  return TRUE;
+}
+
+void
+_lab_window_train (LabWindow *self)
+{
+  if (lab_training_controller_get_paused (self->training))
+    lab_training_controller_resume (self->training);
+  else if (!lab_training_controller_get_active (self->training))
+    start_run (self, FALSE);
+}
+
+static void
+action_train (GSimpleAction *action, GVariant *parameter, gpointer user_data)
+{
+  _lab_window_train (LAB_WINDOW (user_data));
+}
+
+static void
+action_pause (GSimpleAction *action, GVariant *parameter, gpointer user_data)
+{
+  lab_training_controller_pause (LAB_WINDOW (user_data)->training);
+}
+
+static void
+action_step (GSimpleAction *action, GVariant *parameter, gpointer user_data)
+{
+  LabWindow *self = LAB_WINDOW (user_data);
+
+  /* Stepping with no run starts one, paused, to step through. */
+  if (!lab_training_controller_get_active (self->training) && !start_run (self, TRUE))
+    return;
+  lab_training_controller_step (self->training);
+}
+
+static void
+action_stop (GSimpleAction *action, GVariant *parameter, gpointer user_data)
+{
+  lab_training_controller_stop (LAB_WINDOW (user_data)->training);
+}
+
+static const GActionEntry training_actions[] = {
+  { "train", action_train },
+  { "pause", action_pause },
+  { "step", action_step },
+  { "stop", action_stop },
+};
+
+void
+_lab_window_init_training (LabWindow *self)
+{
+  self->training = lab_training_controller_new ();
+  g_action_map_add_action_entries (G_ACTION_MAP (self), training_actions,
+                                   G_N_ELEMENTS (training_actions), self);
+  g_signal_connect (self->training, "notify::active", G_CALLBACK (on_state_changed), self);
+  g_signal_connect (self->training, "notify::paused", G_CALLBACK (on_state_changed), self);
+  g_signal_connect (self->training, "event", G_CALLBACK (on_event), self);
+  update_actions (self);
+}

@@ -1,0 +1,117 @@
+/* app-run.c — see app-run.h. */
+#include "app-run.h"
+
+#include "lab-application.h"
+#include "widget-png.h"
+
+typedef struct
+{
+  AppRunCheck check;
+  gboolean ran;
+} RunData;
+
+GtkWidget *
+app_find_named (GtkWidget *root, const char *name)
+{
+  if (g_strcmp0 (gtk_widget_get_name (root), name) == 0)
+    return root;
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = app_find_named (child, name);
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+GtkWidget *
+app_find_type (GtkWidget *root, GType type)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (root, type))
+    return root;
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = app_find_type (child, type);
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* Every toplevel, not only the application's: the shortcuts window and
+ * dialogs are not always added to the application. */
+static GtkWindow *
+find_toplevel (GType type)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr (GObject) window = g_list_model_get_item (toplevels, i);
+      if (G_TYPE_CHECK_INSTANCE_TYPE (window, type) && gtk_widget_get_visible (GTK_WIDGET (window)))
+        return GTK_WINDOW (window);
+    }
+  return NULL;
+}
+
+GtkWindow *
+app_wait_for_window (GType type)
+{
+  gint64 deadline = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+  GtkWindow *window;
+
+  while ((window = find_toplevel (type)) == NULL && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, FALSE);
+  return window;
+}
+
+gboolean
+app_wait_for (const gboolean *done, guint timeout_ms)
+{
+  gint64 deadline = g_get_monotonic_time () + (gint64) timeout_ms * 1000;
+
+  while (!*done && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, FALSE);
+  return *done;
+}
+
+void
+app_screenshot (GtkWidget *widget, const char *name)
+{
+  g_autofree char *path = widget_png_output_path (name);
+  g_autoptr (GError) error = NULL;
+
+  g_assert_true (widget_png_save (widget, path, &error));
+  g_assert_no_error (error);
+  g_test_message ("screenshot: %s", path);
+}
+
+static void
+on_activate (GApplication *app, gpointer user_data)
+{
+  RunData *data = user_data;
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (app));
+
+  g_assert_nonnull (window);
+  gtk_window_set_default_size (window, 1280, 800);
+  g_assert_true (widget_png_wait_for_frame (GTK_WIDGET (window), 10000));
+  data->check (GTK_APPLICATION (app), window);
+  data->ran = TRUE;
+  g_action_group_activate_action (G_ACTION_GROUP (app), "quit", NULL);
+}
+
+void
+app_run (AppRunCheck check)
+{
+  g_autoptr (LabApplication) app = lab_application_new ();
+  RunData data = { check, FALSE };
+  int status;
+
+  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
+  g_signal_connect_after (app, "activate", G_CALLBACK (on_activate), &data);
+  status = g_application_run (G_APPLICATION (app), 0, NULL);
+  g_assert_cmpint (status, ==, 0);
+  g_assert_true (data.ran);
+}

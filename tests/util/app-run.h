@@ -1,0 +1,26 @@
+/* app-run.h — drive the real Layerlab application in end-to-end tests:
+ * start it, hand its window to a check, quit; find widgets and windows. */
+#pragma once
+
+#include <gtk/gtk.h>
+
+G_BEGIN_DECLS
+
+typedef void (*AppRunCheck) (GtkApplication *app, GtkWindow *window);
+
+/* Runs a new LabApplication (non-unique), calls check once its window has
+ * drawn at 1280×800, then quits; fails the test if the check never ran. */
+void app_run (AppRunCheck check);
+
+/* The first widget (depth first) with this name, or NULL. */
+GtkWidget *app_find_named (GtkWidget *root, const char *name);
+/* The first widget of this type, or NULL. */
+GtkWidget *app_find_type (GtkWidget *root, GType type);
+/* Spins the main loop until a toplevel of this type exists (5 s at most). */
+GtkWindow *app_wait_for_window (GType type);
+/* Spins the main loop until done (*done != FALSE) or timeout_ms passes. */
+gboolean app_wait_for (const gboolean *done, guint timeout_ms);
+/* Renders the widget to NAME in the screenshot folder and logs the path. */
+void app_screenshot (GtkWidget *widget, const char *name);
+
+G_END_DECLS
