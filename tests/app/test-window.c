@@ -7,6 +7,8 @@
 
 #include "app-run.h"
 #include "lab-application.h"
+#include "lab-data-page.h"
+#include "lab-model-page.h"
 #include "lab-window.h"
 #include "widget-png.h"
 
@@ -149,6 +151,44 @@ test_size_remembered (void)
   app_run (check_size_remembered);
 }
 
+static gboolean demo_loaded;
+
+static void
+on_demo_loaded (LabDataPage *page, gpointer user_data)
+{
+  demo_loaded = TRUE;
+}
+
+/* What `layerlab --template seed-cnn --data fashion-mnist` (the README's
+ * demo) does: the data loads, then the model is built for it. */
+static void
+check_demo (GtkApplication *app, GtkWindow *window)
+{
+  LabDataPage *data = LAB_DATA_PAGE (app_find_type (GTK_WIDGET (window), LAB_TYPE_DATA_PAGE));
+  LabModelPage *model = LAB_MODEL_PAGE (app_find_type (GTK_WIDGET (window), LAB_TYPE_MODEL_PAGE));
+  char *why = NULL;
+  const char *spec =
+    nn_builtin_datasets (&(int){ 0 })[0].available (&why) ? "fashion-mnist" : "moons";
+  nn_graph_report report = { 0 };
+
+  g_free (why);
+  g_signal_connect (data, "dataset-changed", G_CALLBACK (on_demo_loaded), NULL);
+  lab_window_start (LAB_WINDOW (window), "seed-cnn", spec, FALSE);
+  g_assert_true (app_wait_for (&demo_loaded, 30000));
+  g_assert_cmpstr (lab_data_page_get_dataset (data)->spec, ==, spec);
+  nn_graph_infer (lab_model_page_get_graph (model), &report);
+  g_assert_cmpint (report.n_nodes, ==, 12);
+  nn_graph_report_clear (&report);
+  g_assert_true (widget_png_wait_for_frame (GTK_WIDGET (window), 5000));
+  app_screenshot (GTK_WIDGET (window), "demo.png");
+}
+
+static void
+test_demo (void)
+{
+  app_run (check_demo);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -164,5 +204,6 @@ main (int argc, char *argv[])
   g_test_add_func ("/app/window/shortcuts", test_shortcuts);
   g_test_add_func ("/app/window/dark-mode", test_dark);
   g_test_add_func ("/app/window/size-remembered", test_size_remembered);
+  g_test_add_func ("/app/window/demo", test_demo);
   return g_test_run ();
 }
