@@ -8,6 +8,7 @@
 
 #include "lab-class-balance.h"
 #include "lab-data-page.h"
+#include "lab-file-chooser.h"
 #include "lab-sample-gallery.h"
 
 struct _LabDataPage
@@ -398,57 +399,32 @@ lab_data_page_open_file (LabDataPage *self, GFile *file)
 }
 
 static void
-on_chooser_response (GtkNativeDialog *chooser, int response, gpointer user_data)
+open_chosen (GtkWidget *owner, GFile *file)
 {
-  LabDataPage *self = LAB_DATA_PAGE (user_data);
-
-  if (response == GTK_RESPONSE_ACCEPT)
-    {
-      g_autoptr (GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
-      lab_data_page_open_file (self, file);
-    }
-  gtk_native_dialog_destroy (chooser);
-  g_object_unref (chooser);
-  g_object_unref (self);
-}
-
-static void
-choose (LabDataPage *self, GtkFileChooserAction mode, const char *title)
-{
-  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
-  GtkFileChooserNative *chooser = gtk_file_chooser_native_new (
-    title, GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, mode, _ ("_Open"), _ ("_Cancel"));
-
-  if (mode == GTK_FILE_CHOOSER_ACTION_OPEN)
-    {
-      GtkFileFilter *filter = gtk_file_filter_new ();
-      gtk_file_filter_set_name (filter, _ ("Tables, IDX and text"));
-      for (const char *const *p = (const char *const[]){ "*.csv", "*.tsv", "*.tab", "*.txt", "*.gz",
-                                                         "*-ubyte", "*.idx*", NULL };
-           *p != NULL; p++)
-        gtk_file_filter_add_pattern (filter, *p);
-      gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), filter);
-      g_object_unref (filter);
-      filter = gtk_file_filter_new ();
-      gtk_file_filter_set_name (filter, _ ("All Files"));
-      gtk_file_filter_add_pattern (filter, "*");
-      gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), filter);
-      g_object_unref (filter);
-    }
-  g_signal_connect (chooser, "response", G_CALLBACK (on_chooser_response), g_object_ref (self));
-  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+  lab_data_page_open_file (LAB_DATA_PAGE (owner), file);
 }
 
 static void
 action_open_file (GSimpleAction *action, GVariant *parameter, gpointer user_data)
 {
-  choose (LAB_DATA_PAGE (user_data), GTK_FILE_CHOOSER_ACTION_OPEN, _ ("Open Data File"));
+  g_autoptr (GtkFileFilter) data = gtk_file_filter_new ();
+  g_autoptr (GtkFileFilter) all = gtk_file_filter_new ();
+  GtkFileFilter *filters[] = { data, all, NULL };
+  static const char *const patterns[] = { "*.csv", "*.tsv",   "*.tab", "*.txt",
+                                          "*.gz",  "*-ubyte", "*.idx*" };
+
+  gtk_file_filter_set_name (data, _ ("Tables, IDX and text"));
+  for (gsize i = 0; i < G_N_ELEMENTS (patterns); i++)
+    gtk_file_filter_add_pattern (data, patterns[i]);
+  gtk_file_filter_set_name (all, _ ("All Files"));
+  gtk_file_filter_add_pattern (all, "*");
+  lab_file_chooser_open (GTK_WIDGET (user_data), _ ("Open Data File"), FALSE, filters, open_chosen);
 }
 
 static void
 action_open_folder (GSimpleAction *action, GVariant *parameter, gpointer user_data)
 {
-  choose (LAB_DATA_PAGE (user_data), GTK_FILE_CHOOSER_ACTION_SELECT_FOLDER, _ ("Open Data Folder"));
+  lab_file_chooser_open (GTK_WIDGET (user_data), _ ("Open Data Folder"), TRUE, NULL, open_chosen);
 }
 
 static void

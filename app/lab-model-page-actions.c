@@ -6,6 +6,7 @@
 
 #include <glib/gi18n.h>
 
+#include "lab-file-chooser.h"
 #include "lab-model-page-private.h"
 #include "model-diagram-paint.h"
 #include "templates.h"
@@ -190,50 +191,35 @@ action_template (GtkWidget *widget, const char *name, GVariant *parameter)
 }
 
 static void
-on_export_response (GtkNativeDialog *chooser, int response, gpointer user_data)
+export_chosen (GtkWidget *owner, GFile *file)
 {
-  LabModelPage *self = LAB_MODEL_PAGE (user_data);
+  LabModelPage *self = LAB_MODEL_PAGE (owner);
+  g_autofree char *path = g_file_get_path (file);
+  g_autofree char *base = g_file_get_basename (file);
+  g_autoptr (GError) error = NULL;
+  gboolean ok;
 
-  if (response == GTK_RESPONSE_ACCEPT)
+  /* A sharp picture for slides: twice the screen's size. */
+  if (g_str_has_suffix (path, ".svg"))
+    ok = lab_model_diagram_write_svg (self->diagram, NULL, path, &error);
+  else
+    ok = lab_model_diagram_write_png (self->diagram, NULL, 2.0, path, &error);
+  if (ok)
     {
-      g_autoptr (GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
-      g_autofree char *path = g_file_get_path (file);
-      g_autoptr (GError) error = NULL;
-      gboolean ok;
-
-      /* A sharp picture for slides: twice the screen's size. */
-      if (g_str_has_suffix (path, ".svg"))
-        ok = lab_model_diagram_write_svg (self->diagram, NULL, path, &error);
-      else
-        ok = lab_model_diagram_write_png (self->diagram, NULL, 2.0, path, &error);
-      if (ok)
-        {
-          g_autofree char *base = g_file_get_basename (file);
-          g_autofree char *text = g_strdup_printf (_ ("Saved the diagram as %s"), base);
-          _lab_model_page_toast (self, text);
-        }
-      else
-        _lab_model_page_toast (self, error->message);
+      g_autofree char *text = g_strdup_printf (_ ("Saved the diagram as %s"), base);
+      _lab_model_page_toast (self, text);
     }
-  gtk_native_dialog_destroy (chooser);
-  g_object_unref (chooser);
-  g_object_unref (self);
+  else
+    _lab_model_page_toast (self, error->message);
 }
 
 static void
 action_export (GtkWidget *widget, const char *name, GVariant *parameter)
 {
-  LabModelPage *self = LAB_MODEL_PAGE (widget);
-  const char *format = g_variant_get_string (parameter, NULL);
-  GtkRoot *root = gtk_widget_get_root (widget);
-  GtkFileChooserNative *chooser = gtk_file_chooser_native_new (
-    _ ("Export Diagram"), GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
-    GTK_FILE_CHOOSER_ACTION_SAVE, _ ("_Export"), _ ("_Cancel"));
-  g_autofree char *file_name = g_strconcat (_ ("model"), ".", format, NULL);
+  g_autofree char *file_name =
+    g_strconcat (_ ("model"), ".", g_variant_get_string (parameter, NULL), NULL);
 
-  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), file_name);
-  g_signal_connect (chooser, "response", G_CALLBACK (on_export_response), g_object_ref (self));
-  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+  lab_file_chooser_save (widget, _ ("Export Diagram"), file_name, export_chosen);
 }
 
 void

@@ -426,9 +426,9 @@ lab_model_page_class_init (LabModelPageClass *klass)
 
   /* ::template-used (id): the model was replaced by a template, so the
    * window can show the template's recommended training settings. */
-  signals[TEMPLATE_USED] = g_signal_new ("template-used", G_TYPE_FROM_CLASS (klass),
-                                         G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 1,
-                                         G_TYPE_STRING);
+  signals[TEMPLATE_USED] =
+    g_signal_new ("template-used", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                  NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
 
   g_type_ensure (LAB_TYPE_LAYER_PALETTE);
   g_type_ensure (LAB_TYPE_MODEL_CANVAS);

@@ -5,6 +5,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "lab-file-chooser.h"
 #include "lab-loss-plot.h"
 #include "lab-training-page.h"
 
@@ -218,48 +219,35 @@ lab_training_page_set_locked (LabTrainingPage *self, gboolean locked)
 }
 
 static void
-on_export_response (GtkNativeDialog *chooser, int response, gpointer user_data)
+export_chosen (GtkWidget *owner, GFile *file)
 {
-  LabTrainingPage *self = LAB_TRAINING_PAGE (user_data);
+  LabTrainingPage *self = LAB_TRAINING_PAGE (owner);
+  g_autofree char *path = g_file_get_path (file);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GBytes) bytes = NULL;
 
-  if (response == GTK_RESPONSE_ACCEPT)
+  if (g_str_has_suffix (path, ".csv"))
     {
-      g_autoptr (GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
-      g_autofree char *path = g_file_get_path (file);
-      g_autoptr (GError) error = NULL;
-      g_autoptr (GBytes) bytes = NULL;
-
-      if (g_str_has_suffix (path, ".csv"))
-        {
-          char *csv = lab_loss_plot_to_csv (self->plot);
-          bytes = g_bytes_new_take (csv, strlen (csv));
-        }
-      else
-        bytes = lab_loss_plot_to_png (self->plot, 1600, 1000, &error);
-      if (bytes == NULL || !g_file_replace_contents (
-                             file, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes), NULL,
-                             FALSE, G_FILE_CREATE_REPLACE_DESTINATION, NULL, NULL, &error))
-        lab_training_page_show_message (self, error->message, TRUE);
+      char *csv = lab_loss_plot_to_csv (self->plot);
+      bytes = g_bytes_new_take (csv, strlen (csv));
     }
-  gtk_native_dialog_destroy (chooser);
-  g_object_unref (chooser);
-  g_object_unref (self);
+  else
+    bytes = lab_loss_plot_to_png (self->plot, 1600, 1000, &error);
+  if (bytes == NULL ||
+      !g_file_replace_contents (file, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes),
+                                NULL, FALSE, G_FILE_CREATE_REPLACE_DESTINATION, NULL, NULL, &error))
+    lab_training_page_show_message (self, error->message, TRUE);
 }
 
 static void
 action_export (GtkWidget *widget, const char *name, GVariant *parameter)
 {
   const char *format = g_variant_get_string (parameter, NULL);
-  GtkRoot *root = gtk_widget_get_root (widget);
-  GtkFileChooserNative *chooser = gtk_file_chooser_native_new (
-    g_str_equal (format, "csv") ? _ ("Export History") : _ ("Export Curves"),
-    GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, GTK_FILE_CHOOSER_ACTION_SAVE, _ ("_Export"),
-    _ ("_Cancel"));
   g_autofree char *file_name = g_strconcat (_ ("training"), ".", format, NULL);
 
-  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), file_name);
-  g_signal_connect (chooser, "response", G_CALLBACK (on_export_response), g_object_ref (widget));
-  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+  lab_file_chooser_save (widget,
+                         g_str_equal (format, "csv") ? _ ("Export History") : _ ("Export Curves"),
+                         file_name, export_chosen);
 }
 
 static void

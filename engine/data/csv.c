@@ -236,12 +236,6 @@ compare_doubles (gconstpointer a, gconstpointer b)
   return (x > y) - (x < y);
 }
 
-static int
-compare_strings (gconstpointer a, gconstpointer b)
-{
-  return strcmp (*(char *const *) a, *(char *const *) b);
-}
-
 /* Sets the task, class names and targets from the label column. */
 static void
 fill_targets (nn_dataset *ds, char **labels)
@@ -300,7 +294,7 @@ fill_targets (nn_dataset *ds, char **labels)
         }
       return;
     }
-  g_ptr_array_sort (distinct, compare_strings);
+  g_ptr_array_sort (distinct, nn_compare_strings);
   g_hash_table_remove_all (seen);
   {
     g_autoptr (GHashTable) ids = g_hash_table_new (g_str_hash, g_str_equal);

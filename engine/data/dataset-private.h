@@ -34,6 +34,12 @@ void nn_load_progress (const nn_load_ctx *ctx, double fraction);
  * folder (want_dir) or not a file (!want_dir). */
 gboolean nn_load_check_path (const char *path, gboolean want_dir, GError **error);
 
+/* Sorted names (byte order, so classes come out the same in every locale)
+ * of a folder's entries, hidden ones left out; free with g_ptr_array_unref. */
+GPtrArray *nn_load_list_folder (const char *path, GError **error);
+/* strcmp for g_ptr_array_sort on arrays of strings. */
+int nn_compare_strings (gconstpointer a, gconstpointer b);
+
 /* A dataset with spec, name and source set and nothing else. */
 nn_dataset *nn_dataset_new_empty (const char *spec, const char *name, const char *source);
 /* Allocates the store and the targets for ds->n_samples samples of

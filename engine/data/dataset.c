@@ -54,6 +54,34 @@ nn_load_check_path (const char *path, gboolean want_dir, GError **error)
   return TRUE;
 }
 
+int
+nn_compare_strings (gconstpointer a, gconstpointer b)
+{
+  return strcmp (*(char *const *) a, *(char *const *) b);
+}
+
+GPtrArray *
+nn_load_list_folder (const char *path, GError **error)
+{
+  g_autoptr (GError) local = NULL;
+  g_autoptr (GDir) dir = g_dir_open (path, 0, &local);
+  GPtrArray *names;
+  const char *name;
+
+  if (dir == NULL)
+    {
+      g_set_error (error, NN_ERROR, NN_ERROR_IO, _ ("Could not open the folder %s: %s"), path,
+                   local->message);
+      return NULL;
+    }
+  names = g_ptr_array_new_with_free_func (g_free);
+  while ((name = g_dir_read_name (dir)) != NULL)
+    if (name[0] != '.')
+      g_ptr_array_add (names, g_strdup (name));
+  g_ptr_array_sort (names, nn_compare_strings);
+  return names;
+}
+
 nn_dataset *
 nn_dataset_new_empty (const char *spec, const char *name, const char *source)
 {

@@ -250,34 +250,6 @@ image_entry_free (gpointer p)
   g_free (e);
 }
 
-static int
-compare_names (gconstpointer a, gconstpointer b)
-{
-  return strcmp (*(char *const *) a, *(char *const *) b);
-}
-
-static GPtrArray *
-sorted_entries (const char *path, GError **error)
-{
-  g_autoptr (GError) local = NULL;
-  g_autoptr (GDir) dir = g_dir_open (path, 0, &local);
-  GPtrArray *names;
-  const char *name;
-
-  if (dir == NULL)
-    {
-      g_set_error (error, NN_ERROR, NN_ERROR_IO, _ ("Could not open the folder %s: %s"), path,
-                   local->message);
-      return NULL;
-    }
-  names = g_ptr_array_new_with_free_func (g_free);
-  while ((name = g_dir_read_name (dir)) != NULL)
-    if (name[0] != '.')
-      g_ptr_array_add (names, g_strdup (name));
-  g_ptr_array_sort (names, compare_names);
-  return names;
-}
-
 static gboolean
 is_png_name (const char *name)
 {
@@ -300,7 +272,7 @@ nn_load_png_folder (const nn_load_ctx *ctx, GError **error)
   gboolean all_grey = TRUE;
   int found = 0, w = 0, h = 0, best = 0, usable = 0;
 
-  if (!nn_load_check_path (root, TRUE, error) || (top = sorted_entries (root, error)) == NULL)
+  if (!nn_load_check_path (root, TRUE, error) || (top = nn_load_list_folder (root, error)) == NULL)
     return NULL;
   for (guint e = 0; e < top->len; e++)
     {
@@ -316,7 +288,7 @@ nn_load_png_folder (const nn_load_ctx *ctx, GError **error)
                                                         dir));
           continue;
         }
-      files = sorted_entries (dir, &unreadable);
+      files = nn_load_list_folder (dir, &unreadable);
       if (files == NULL)
         {
           g_ptr_array_add (warnings, g_strdup_printf (_ ("Skipped: %s"), unreadable->message));

@@ -224,39 +224,10 @@ read_lines (const nn_load_ctx *ctx, const char *path, const char *fixed_class, t
   return TRUE;
 }
 
-static int
-compare_strings (gconstpointer a, gconstpointer b)
-{
-  return g_utf8_collate (*(char *const *) a, *(char *const *) b);
-}
-
-/* Sorted names of a folder's entries, hidden ones left out. */
-static GPtrArray *
-list_dir (const char *path, GError **error)
-{
-  g_autoptr (GError) local = NULL;
-  g_autoptr (GDir) dir = g_dir_open (path, 0, &local);
-  GPtrArray *names;
-  const char *name;
-
-  if (dir == NULL)
-    {
-      g_set_error (error, NN_ERROR, NN_ERROR_IO, _ ("Could not open the folder %s: %s"), path,
-                   local->message);
-      return NULL;
-    }
-  names = g_ptr_array_new_with_free_func (g_free);
-  while ((name = g_dir_read_name (dir)) != NULL)
-    if (name[0] != '.')
-      g_ptr_array_add (names, g_strdup (name));
-  g_ptr_array_sort (names, compare_strings);
-  return names;
-}
-
 static gboolean
 read_folder (const nn_load_ctx *ctx, const char *path, text_samples *s, GError **error)
 {
-  g_autoptr (GPtrArray) entries = list_dir (path, error);
+  g_autoptr (GPtrArray) entries = nn_load_list_folder (path, error);
 
   if (entries == NULL)
     return FALSE;
@@ -270,7 +241,7 @@ read_folder (const nn_load_ctx *ctx, const char *path, text_samples *s, GError *
         return FALSE;
       if (g_file_test (full, G_FILE_TEST_IS_DIR))
         {
-          g_autoptr (GPtrArray) files = list_dir (full, error);
+          g_autoptr (GPtrArray) files = nn_load_list_folder (full, error);
           if (files == NULL)
             return FALSE;
           for (guint f = 0; f < files->len; f++)
@@ -348,7 +319,7 @@ nn_load_text (const nn_load_ctx *ctx, GError **error)
         g_hash_table_add (class_ids, s.classes->pdata[i]);
         g_ptr_array_add (names, s.classes->pdata[i]);
       }
-  g_ptr_array_sort (names, compare_strings);
+  g_ptr_array_sort (names, nn_compare_strings);
   for (guint c = 0; c < names->len; c++)
     g_hash_table_insert (class_ids, names->pdata[c], GINT_TO_POINTER (c));
   for (guint i = 0; i < s.tokens->len; i++)
