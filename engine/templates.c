@@ -61,7 +61,7 @@ static const layer_step lenet_layers[] = {
 };
 
 static const layer_step tiny_mlp_layers[] = {
-  { "dense", { "units" }, { 8 } },       { "tanh" }, { "dense", { "units" }, { 8 } }, { "tanh" },
+  { "dense", { "units" }, { 16 } },       { "tanh" }, { "dense", { "units" }, { 16 } }, { "tanh" },
   { "dense", { "units" }, { CLASSES } }, END,
 };
 
@@ -76,8 +76,8 @@ static const nn_template templates[] = {
     N_ ("The classic digit recogniser from 1998, with ReLU instead of tanh"), NN_LOSS_CROSS_ENTROPY,
     NN_OPTIMIZER_ADAM, 0.001, 32, 5 },
   { "tiny-mlp", N_ ("Tiny MLP"),
-    N_ ("Two hidden layers of 8 tanh units: for the 2-D playground sets"), NN_LOSS_CROSS_ENTROPY,
-    NN_OPTIMIZER_ADAM, 0.03, 16, 300 },
+    N_ ("Two hidden layers of 16 tanh units: for the 2-D playground sets"), NN_LOSS_CROSS_ENTROPY,
+    NN_OPTIMIZER_ADAM, 0.01, 16, 300 },
 };
 
 static const layer_step *const template_layers[] = {

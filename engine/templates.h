@@ -11,7 +11,7 @@
  *             (225,034 parameters on 1×28×28 with 10 classes)
  *   lenet     LeNet-5 with ReLU: Conv2D 6 5×5 same → MaxPool 2 → Conv2D 16
  *             5×5 valid → MaxPool 2 → Flatten → Dense 120 → Dense 84 → Dense classes
- *   tiny-mlp  Dense 8 tanh → Dense 8 tanh → Dense classes (2-D playground sets) */
+ *   tiny-mlp  Dense 16 tanh → Dense 16 tanh → Dense classes (2-D playground sets) */
 #pragma once
 
 #include <glib.h>

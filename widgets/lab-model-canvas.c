@@ -122,7 +122,7 @@ _lab_model_canvas_selected_ids (LabModelCanvas *self)
 static gboolean
 same_ids (GArray *a, GArray *b)
 {
-  return a->len == b->len && memcmp (a->data, b->data, a->len * sizeof (int)) == 0;
+  return a->len == b->len && (a->len == 0 || memcmp (a->data, b->data, a->len * sizeof (int)) == 0);
 }
 
 void

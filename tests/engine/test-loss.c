@@ -98,7 +98,7 @@ test_stable (void)
 {
   float big[2] = { 1000.0f, -1000.0f };
   float y[2] = { 0.0f, 1.0f };
-  float d[2];
+  float d[3];
   float logits[3] = { 1000.0f, 0.0f, -1000.0f };
   gint32 label = 2;
   double l;
