@@ -40,14 +40,14 @@ lab_application_quit (GSimpleAction *action, GVariant *parameter, gpointer user_
   GtkApplication *app = GTK_APPLICATION (user_data);
   GList *windows = gtk_application_get_windows (app);
 
-  /* Closing each window lets it stop its own work (training, loading) first. */
+  /* Closing each window lets it stop its own work (training, loading) and
+   * ask about unsaved changes; the application ends with its last window. */
   while (windows != NULL)
     {
       GtkWindow *window = windows->data;
       windows = windows->next;
       gtk_window_close (window);
     }
-  g_application_quit (G_APPLICATION (app));
 }
 
 static const GActionEntry app_actions[] = {
@@ -64,6 +64,7 @@ static const struct
   { "win.new", { "<Control>n", NULL } },
   { "win.open", { "<Control>o", NULL } },
   { "win.save", { "<Control>s", NULL } },
+  { "win.save-as", { "<Control><Shift>s", NULL } },
   { "win.train", { "<Control>Return", NULL } },
   { "win.pause", { "<Control>p", NULL } },
   { "win.stop", { "<Control>period", NULL } },

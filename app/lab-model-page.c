@@ -558,10 +558,21 @@ output_dense (const nn_graph *graph, int output_id)
   return node != NULL && g_str_equal (node->desc.ops->id, "dense") ? node : NULL;
 }
 
+static gboolean
+set_param_if_new (nn_graph *graph, int id, const char *param, double value)
+{
+  const nn_node *node = nn_graph_lookup (graph, id);
+
+  if (nn_layer_desc_get (&node->desc, param) == value)
+    return FALSE;
+  return nn_graph_set_param (graph, id, param, value, NULL);
+}
+
 void
 lab_model_page_set_dataset (LabModelPage *self, const nn_dataset *ds)
 {
   const nn_node *input = NULL, *dense;
+  gboolean changed = FALSE;
   nn_graph *before;
   const nn_shape *s;
 
@@ -583,14 +594,21 @@ lab_model_page_set_dataset (LabModelPage *self, const nn_dataset *ds)
   if (input != NULL)
     {
       int id = input->id;
-      nn_graph_set_param (self->graph, id, "channels", s->rank == 3 ? s->dim[0] : 1, NULL);
-      nn_graph_set_param (self->graph, id, "height", s->rank >= 2 ? s->dim[s->rank - 2] : 0, NULL);
-      nn_graph_set_param (self->graph, id, "width", s->dim[s->rank - 1], NULL);
+      changed |= set_param_if_new (self->graph, id, "channels", s->rank == 3 ? s->dim[0] : 1);
+      changed |=
+        set_param_if_new (self->graph, id, "height", s->rank >= 2 ? s->dim[s->rank - 2] : 0);
+      changed |= set_param_if_new (self->graph, id, "width", s->dim[s->rank - 1]);
     }
   dense = output_dense (self->graph, self->report.output_id);
   if (dense != NULL)
-    nn_graph_set_param (self->graph, dense->id, "units",
-                        ds->task == NN_TASK_CLASSIFY ? ds->n_classes : ds->target_size, NULL);
+    changed |= set_param_if_new (self->graph, dense->id, "units",
+                                 ds->task == NN_TASK_CLASSIFY ? ds->n_classes : ds->target_size);
+  /* A model that already fits the data is not edited. */
+  if (!changed)
+    {
+      nn_graph_free (before);
+      return;
+    }
   _lab_model_page_edit_end (self, before, _ ("Adapt to Dataset"), TRUE);
 }
 

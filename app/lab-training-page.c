@@ -59,6 +59,29 @@ format_duration (double seconds)
   return g_strdup_printf (_ ("%d h %d min"), s / 3600, (s % 3600) / 60);
 }
 
+/* One epoch's four numbers; NaN ones (no validation part) are left out. */
+static void
+append_epoch (LabTrainingPage *self, guint run, int epoch, double step, double loss,
+              double accuracy, double val_loss, double val_accuracy)
+{
+  const struct
+  {
+    LabPlotMetric metric;
+    LabPlotSplit split;
+    double value;
+  } points[] = {
+    { LAB_PLOT_LOSS, LAB_PLOT_TRAIN, loss },
+    { LAB_PLOT_ACCURACY, LAB_PLOT_TRAIN, accuracy },
+    { LAB_PLOT_LOSS, LAB_PLOT_VAL, val_loss },
+    { LAB_PLOT_ACCURACY, LAB_PLOT_VAL, val_accuracy },
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (points); i++)
+    if (isfinite (points[i].value))
+      lab_loss_plot_append_epoch (self->plot, run, points[i].metric, points[i].split, epoch, step,
+                                  points[i].value);
+}
+
 void
 lab_training_page_get_config (LabTrainingPage *self, nn_trainer_config *c)
 {
@@ -74,6 +97,48 @@ lab_training_page_get_config (LabTrainingPage *self, nn_trainer_config *c)
   c->epochs = gtk_spin_button_get_value_as_int (self->epochs_spin);
   c->patience = gtk_spin_button_get_value_as_int (self->patience_spin);
   c->seed = (guint64) gtk_spin_button_get_value (self->seed_spin);
+}
+
+void
+lab_training_page_set_config (LabTrainingPage *self, const nn_trainer_config *c)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (optimizers); i++)
+    if (optimizers[i] == c->optimizer)
+      adw_combo_row_set_selected (self->optimizer_row, i);
+  for (guint i = 0; i < G_N_ELEMENTS (schedules); i++)
+    if (schedules[i] == c->schedule)
+      adw_combo_row_set_selected (self->schedule_row, i);
+  gtk_spin_button_set_value (self->lr_spin, c->lr);
+  gtk_spin_button_set_value (self->momentum_spin, c->momentum);
+  gtk_spin_button_set_value (self->decay_spin, c->weight_decay);
+  gtk_spin_button_set_value (self->batch_spin, c->batch);
+  gtk_spin_button_set_value (self->epochs_spin, c->epochs);
+  gtk_spin_button_set_value (self->patience_spin, c->patience);
+  gtk_spin_button_set_value (self->seed_spin, (double) c->seed);
+}
+
+void
+lab_training_page_show_history (LabTrainingPage *self, const char *label,
+                                const nn_epoch_record *records, guint n)
+{
+  guint run = lab_loss_plot_add_run (self->plot, label);
+
+  self->runs++;
+  /* Epochs of a saved run are drawn one step apart. */
+  for (guint i = 0; i < n; i++)
+    append_epoch (self, run, i + 1, i + 1, records[i].loss, records[i].accuracy,
+                  records[i].val_loss, records[i].val_accuracy);
+}
+
+void
+lab_training_page_clear (LabTrainingPage *self)
+{
+  lab_loss_plot_clear (self->plot);
+  self->runs = 0;
+  gtk_progress_bar_set_fraction (self->progress, 0);
+  gtk_label_set_text (self->status_label,
+                      _ ("Not trained yet: build a model, pick a dataset, then press Train"));
+  gtk_revealer_set_reveal_child (self->banner, FALSE);
 }
 
 void
@@ -136,22 +201,8 @@ show_batch (LabTrainingPage *self, const nn_train_event *e)
 static void
 show_epoch (LabTrainingPage *self, const nn_train_event *e)
 {
-  const struct
-  {
-    LabPlotMetric metric;
-    LabPlotSplit split;
-    double value;
-  } points[] = {
-    { LAB_PLOT_LOSS, LAB_PLOT_TRAIN, e->loss },
-    { LAB_PLOT_ACCURACY, LAB_PLOT_TRAIN, e->accuracy },
-    { LAB_PLOT_LOSS, LAB_PLOT_VAL, e->val_loss },
-    { LAB_PLOT_ACCURACY, LAB_PLOT_VAL, e->val_accuracy },
-  };
-
-  for (gsize i = 0; i < G_N_ELEMENTS (points); i++)
-    if (isfinite (points[i].value))
-      lab_loss_plot_append_epoch (self->plot, self->run_id, points[i].metric, points[i].split,
-                                  e->epoch, e->step, points[i].value);
+  append_epoch (self, self->run_id, e->epoch, e->step, e->loss, e->accuracy, e->val_loss,
+                e->val_accuracy);
 }
 
 static void

@@ -6,6 +6,7 @@
 
 #include <adwaita.h>
 
+#include "io/project.h"
 #include "templates.h"
 #include "trainer.h"
 
@@ -18,6 +19,13 @@ GtkWidget *lab_training_page_new (void);
 
 /* Writes the settings the user chose into c (the rest is left as it is). */
 void lab_training_page_get_config (LabTrainingPage *self, nn_trainer_config *c);
+/* Shows these settings (from an opened project). */
+void lab_training_page_set_config (LabTrainingPage *self, const nn_trainer_config *c);
+/* Draws a saved run's per-epoch history as a run of its own. */
+void lab_training_page_show_history (LabTrainingPage *self, const char *label,
+                                     const nn_epoch_record *records, guint n);
+/* Forgets every run's curves and the last message (a new project). */
+void lab_training_page_clear (LabTrainingPage *self);
 /* Shows a template's recommended optimizer, rate, batch size and epochs. */
 void lab_training_page_recommend (LabTrainingPage *self, const nn_template *template);
 

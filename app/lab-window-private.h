@@ -17,6 +17,7 @@ struct _LabWindow
   /* template widgets */
   AdwToastOverlay *toasts;
   AdwViewStack *stack;
+  AdwViewSwitcherTitle *switcher_title;
   LabModelPage *model_page;
   LabDataPage *data_page;
   LabTrainingPage *training_page;
@@ -26,11 +27,22 @@ struct _LabWindow
   LabTrainingController *training;
   char *pending_template; /* from the command line, built once the data is in */
   gboolean pending_train; /* likewise, `--train` */
+  GFile *file;            /* the project's file, NULL until saved */
+  gboolean modified;      /* changes since it was opened or saved */
+  gboolean opening;       /* an opened project's data is loading */
+  GArray *history;        /* nn_epoch_record of the last run */
 };
 
 void _lab_window_toast (LabWindow *self, const char *message);
 /* Adds win.train, win.pause, win.step and win.stop and the controller. */
 void _lab_window_init_training (LabWindow *self);
+/* Adds win.new, win.open, win.save and win.save-as, the title, and the
+ * question before unsaved changes are lost (lab-window-project.c). */
+void _lab_window_init_project (LabWindow *self);
+void _lab_window_open_project (LabWindow *self, GFile *file);
+/* Saves to file (errors are shown in a dialog); TRUE when it worked. */
+gboolean _lab_window_save_project (LabWindow *self, GFile *file);
+void _lab_window_set_modified (LabWindow *self, gboolean modified);
 /* Starts a run (or resumes a paused one), as the Train button does. */
 void _lab_window_train (LabWindow *self);
 

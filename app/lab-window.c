@@ -11,10 +11,6 @@
 
 G_DEFINE_FINAL_TYPE (LabWindow, lab_window, ADW_TYPE_APPLICATION_WINDOW)
 
-/* Project commands arrive with project files; until then they are shown
- * but cannot be activated. */
-static const char *const pending_actions[] = { "new", "open", "save" };
-
 void
 _lab_window_toast (LabWindow *self, const char *message)
 {
@@ -34,9 +30,6 @@ lab_window_show_page (GSimpleAction *action, GVariant *parameter, gpointer user_
 
 static const GActionEntry win_actions[] = {
   { "show-page", lab_window_show_page, "s" },
-  { "new" },
-  { "open" },
-  { "save" },
 };
 
 static gboolean
@@ -47,6 +40,11 @@ on_drop (GtkDropTarget *target, const GValue *value, double x, double y, gpointe
 
   if (files == NULL)
     return FALSE;
+  if (g_str_has_suffix (g_file_peek_path (files->data), ".layerlab"))
+    {
+      _lab_window_open_project (self, files->data);
+      return TRUE;
+    }
   adw_view_stack_set_visible_child_name (self->stack, "data");
   lab_data_page_open_file (self->data_page, files->data);
   return TRUE;
@@ -111,6 +109,8 @@ lab_window_dispose (GObject *object)
   /* Stops a run and joins its worker before the pages go. */
   g_clear_object (&self->training);
   g_clear_object (&self->settings);
+  g_clear_object (&self->file);
+  g_clear_pointer (&self->history, g_array_unref);
   g_clear_pointer (&self->pending_template, g_free);
 
   G_OBJECT_CLASS (lab_window_parent_class)->dispose (object);
@@ -132,6 +132,7 @@ lab_window_class_init (LabWindowClass *klass)
                                                "/io/github/layerlab/Layerlab/ui/lab-window.ui");
   gtk_widget_class_bind_template_child (widget_class, LabWindow, toasts);
   gtk_widget_class_bind_template_child (widget_class, LabWindow, stack);
+  gtk_widget_class_bind_template_child (widget_class, LabWindow, switcher_title);
   gtk_widget_class_bind_template_child (widget_class, LabWindow, model_page);
   gtk_widget_class_bind_template_child (widget_class, LabWindow, data_page);
   gtk_widget_class_bind_template_child (widget_class, LabWindow, training_page);
@@ -146,11 +147,6 @@ lab_window_init (LabWindow *self)
 
   g_action_map_add_action_entries (G_ACTION_MAP (self), win_actions, G_N_ELEMENTS (win_actions),
                                    self);
-  for (gsize i = 0; i < G_N_ELEMENTS (pending_actions); i++)
-    {
-      GAction *action = g_action_map_lookup_action (G_ACTION_MAP (self), pending_actions[i]);
-      g_simple_action_set_enabled (G_SIMPLE_ACTION (action), FALSE);
-    }
 
   self->settings = g_settings_new (APPLICATION_ID);
   g_settings_bind (self->settings, "window-width", self, "default-width", G_SETTINGS_BIND_DEFAULT);
@@ -161,6 +157,7 @@ lab_window_init (LabWindow *self)
                    G_SETTINGS_BIND_DEFAULT);
 
   _lab_window_init_training (self);
+  _lab_window_init_project (self);
   g_signal_connect (self->data_page, "dataset-changed", G_CALLBACK (on_dataset_changed), self);
   g_signal_connect (self->model_page, "template-used", G_CALLBACK (on_template_used), self);
 

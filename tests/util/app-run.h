@@ -9,7 +9,8 @@ G_BEGIN_DECLS
 typedef void (*AppRunCheck) (GtkApplication *app, GtkWindow *window);
 
 /* Runs a new LabApplication (non-unique), calls check once its window has
- * drawn at 1280×800, then quits; fails the test if the check never ran. */
+ * drawn at 1280×800, then destroys its windows and quits; fails the test if
+ * the check never ran. */
 void app_run (AppRunCheck check);
 
 /* The first widget (depth first) with this name, or NULL. */

@@ -1,0 +1,338 @@
+/* lab-window-project.c — the window's project commands: New, Open, Save,
+ * Save As, opening a dropped .layerlab file, the file name and a modified
+ * mark in the title, and the question before unsaved work is lost (on New,
+ * Open and closing the window).
+ *
+ * A project is what the pages hold: the model page's graph, the data
+ * page's dataset spec, the training page's settings, the history of the
+ * last run, and, when the model has not changed since it was trained, the
+ * trained weights. */
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "lab-file-chooser.h"
+#include "lab-window-private.h"
+
+typedef void (*AfterSave) (LabWindow *self);
+
+static void
+update_title (LabWindow *self)
+{
+  g_autofree char *name = NULL;
+  g_autofree char *subtitle = NULL;
+
+  name = self->file != NULL ? g_file_get_basename (self->file) : g_strdup (_ ("Unsaved Project"));
+  /* Translators: the window's subtitle for a project with unsaved changes */
+  subtitle = self->modified ? g_strdup_printf (_ ("• %s"), name) : g_strdup (name);
+  adw_view_switcher_title_set_subtitle (self->switcher_title, subtitle);
+  gtk_window_set_title (GTK_WINDOW (self), subtitle);
+}
+
+void
+_lab_window_set_modified (LabWindow *self, gboolean modified)
+{
+  self->modified = modified;
+  update_title (self);
+}
+
+static void
+set_file (LabWindow *self, GFile *file)
+{
+  g_set_object (&self->file, file);
+  if (file != NULL)
+    {
+      g_autofree char *uri = g_file_get_uri (file);
+      gtk_recent_manager_add_item (gtk_recent_manager_get_default (), uri);
+    }
+  _lab_window_set_modified (self, FALSE);
+}
+
+static void
+show_error (LabWindow *self, const char *heading, const char *message)
+{
+  GtkWidget *dialog = adw_message_dialog_new (GTK_WINDOW (self), heading, message);
+
+  adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _ ("_Close"));
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+/* --- Saving ------------------------------------------------------------ */
+
+static nn_project *
+make_project (LabWindow *self)
+{
+  const nn_graph *graph = lab_model_page_get_graph (self->model_page);
+  nn_project *project = nn_project_new (nn_graph_copy (graph));
+  nn_dataset *ds = lab_data_page_get_dataset (self->data_page);
+  nn_model *trained = lab_training_controller_get_model (self->training);
+
+  if (ds != NULL)
+    {
+      nn_data_options options = { 0 };
+      nn_project_set_data (project, ds->spec, &options);
+    }
+  nn_trainer_config_init (&project->config);
+  lab_training_page_get_config (self->training_page, &project->config);
+  project->config.val_fraction = lab_data_page_get_val_fraction (self->data_page);
+  project->config.test_fraction = lab_data_page_get_test_fraction (self->data_page);
+  g_array_append_vals (project->history, self->history->data, self->history->len);
+  /* Weights belong to the model they were trained for: an edited model
+   * starts afresh. */
+  if (trained != NULL && nn_model_revision (trained) == nn_graph_revision (graph))
+    {
+      nn_project_take_weights (project, trained);
+      if (ds != NULL && ds->mean != NULL)
+        nn_project_set_normalisation (project, ds->mean, ds->inv_std,
+                                      (int) nn_dataset_input_size (ds));
+    }
+  return project;
+}
+
+gboolean
+_lab_window_save_project (LabWindow *self, GFile *file)
+{
+  g_autoptr (nn_project) project = make_project (self);
+  g_autofree char *path = g_file_get_path (file);
+  g_autoptr (GError) error = NULL;
+
+  if (path == NULL || !nn_project_save (project, path, &error))
+    {
+      show_error (self, _ ("Could Not Save the Project"),
+                  error != NULL ? error->message : _ ("Only files on this computer can be saved."));
+      return FALSE;
+    }
+  set_file (self, file);
+  _lab_window_toast (self, _ ("Saved"));
+  return TRUE;
+}
+
+static void
+save_as_chosen (GtkWidget *owner, GFile *file)
+{
+  LabWindow *self = LAB_WINDOW (owner);
+  AfterSave after = g_object_steal_data (G_OBJECT (self), "after-save");
+
+  if (_lab_window_save_project (self, file) && after != NULL)
+    after (self);
+}
+
+/* Saves (asking for a file when there is none), then calls after. */
+static void
+save_then (LabWindow *self, AfterSave after)
+{
+  if (self->file != NULL)
+    {
+      if (_lab_window_save_project (self, self->file) && after != NULL)
+        after (self);
+      return;
+    }
+  g_object_set_data (G_OBJECT (self), "after-save", after);
+  lab_file_chooser_save (GTK_WIDGET (self), _ ("Save Project"), _ ("model.layerlab"),
+                         save_as_chosen);
+}
+
+/* --- Unsaved changes --------------------------------------------------- */
+
+static void
+on_unsaved_response (AdwMessageDialog *dialog, const char *response, gpointer user_data)
+{
+  LabWindow *self = LAB_WINDOW (user_data);
+  AfterSave then = g_object_get_data (G_OBJECT (dialog), "then");
+
+  if (g_str_equal (response, "save"))
+    save_then (self, then);
+  else if (g_str_equal (response, "discard"))
+    then (self);
+}
+
+/* Runs then() now, or after the user saved or discarded unsaved changes. */
+static void
+unless_unsaved (LabWindow *self, AfterSave then)
+{
+  GtkWidget *dialog;
+
+  if (!self->modified)
+    {
+      then (self);
+      return;
+    }
+  dialog = adw_message_dialog_new (GTK_WINDOW (self), _ ("Save Changes?"),
+                                   _ ("The project has changes that are not saved. Changes that "
+                                      "are not saved are lost."));
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _ ("_Cancel"), "discard",
+                                    _ ("_Discard"), "save", _ ("_Save"), NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "discard",
+                                              ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "save",
+                                              ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "save");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_object_set_data (G_OBJECT (dialog), "then", then);
+  g_signal_connect (dialog, "response", G_CALLBACK (on_unsaved_response), self);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+/* --- Commands ---------------------------------------------------------- */
+
+static void
+reset (LabWindow *self)
+{
+  lab_training_controller_stop (self->training);
+  lab_model_page_set_graph (self->model_page, nn_graph_new ());
+  lab_training_page_clear (self->training_page);
+  g_array_set_size (self->history, 0);
+  set_file (self, NULL);
+}
+
+void
+_lab_window_open_project (LabWindow *self, GFile *file)
+{
+  g_autofree char *path = g_file_get_path (file);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (nn_project) project = NULL;
+
+  project = path != NULL ? nn_project_load (path, &error) : NULL;
+  if (project == NULL)
+    {
+      show_error (self, _ ("Could Not Open the Project"),
+                  error != NULL ? error->message
+                                : _ ("Only files on this computer can be opened."));
+      return;
+    }
+  reset (self);
+  lab_model_page_set_graph (self->model_page, g_steal_pointer (&project->graph));
+  project->graph = nn_graph_new ();
+  lab_training_page_set_config (self->training_page, &project->config);
+  if (project->history->len > 0)
+    {
+      g_autofree char *base = g_file_get_basename (file);
+      g_array_append_vals (self->history, project->history->data, project->history->len);
+      lab_training_page_show_history (self->training_page, base,
+                                      (const nn_epoch_record *) project->history->data,
+                                      project->history->len);
+    }
+  set_file (self, file);
+  if (project->data_spec != NULL)
+    {
+      self->opening = TRUE;
+      lab_data_page_load_spec (self->data_page, project->data_spec);
+    }
+  adw_view_stack_set_visible_child_name (self->stack, "model");
+}
+
+static void
+open_chosen (GtkWidget *owner, GFile *file)
+{
+  _lab_window_open_project (LAB_WINDOW (owner), file);
+}
+
+static void
+choose_project (LabWindow *self)
+{
+  g_autoptr (GtkFileFilter) projects = gtk_file_filter_new ();
+  GtkFileFilter *filters[] = { projects, NULL };
+
+  gtk_file_filter_set_name (projects, _ ("Layerlab Projects"));
+  gtk_file_filter_add_pattern (projects, "*.layerlab");
+  lab_file_chooser_open (GTK_WIDGET (self), _ ("Open Project"), FALSE, filters, open_chosen);
+}
+
+static void
+action_new (GSimpleAction *action, GVariant *parameter, gpointer user_data)
+{
+  unless_unsaved (LAB_WINDOW (user_data), reset);
+}
+
+static void
+action_open (GSimpleAction *action, GVariant *parameter, gpointer user_data)
+{
+  unless_unsaved (LAB_WINDOW (user_data), choose_project);
+}
+
+static void
+action_save (GSimpleAction *action, GVariant *parameter, gpointer user_data)
+{
+  save_then (LAB_WINDOW (user_data), NULL);
+}
+
+static void
+action_save_as (GSimpleAction *action, GVariant *parameter, gpointer user_data)
+{
+  LabWindow *self = LAB_WINDOW (user_data);
+
+  g_object_set_data (G_OBJECT (self), "after-save", NULL);
+  lab_file_chooser_save (GTK_WIDGET (self), _ ("Save Project As"), _ ("model.layerlab"),
+                         save_as_chosen);
+}
+
+static void
+close_now (LabWindow *self)
+{
+  self->modified = FALSE;
+  gtk_window_destroy (GTK_WINDOW (self));
+}
+
+static gboolean
+on_close_request (GtkWindow *window, gpointer user_data)
+{
+  LabWindow *self = LAB_WINDOW (window);
+
+  if (!self->modified)
+    return FALSE;
+  unless_unsaved (self, close_now);
+  return TRUE;
+}
+
+static void
+on_graph_changed (LabWindow *self)
+{
+  /* Adapting an opened project's model to its own data is not a change. */
+  if (!self->opening)
+    _lab_window_set_modified (self, TRUE);
+}
+
+static void
+on_dataset_changed (LabWindow *self)
+{
+  if (!self->opening)
+    _lab_window_set_modified (self, TRUE);
+  self->opening = FALSE;
+}
+
+/* Keeps the per-epoch history of the current run for the project. */
+static void
+on_training_event (LabTrainingController *training, const nn_train_event *e, LabWindow *self)
+{
+  if (e->kind == NN_EVENT_EPOCH)
+    {
+      nn_epoch_record record = { e->loss,         e->accuracy, e->val_loss,
+                                 e->val_accuracy, e->lr,       e->seconds };
+      if (e->epoch == 1)
+        g_array_set_size (self->history, 0);
+      g_array_append_val (self->history, record);
+    }
+  else if (e->kind == NN_EVENT_DONE)
+    _lab_window_set_modified (self, TRUE);
+}
+
+static const GActionEntry project_actions[] = {
+  { "new", action_new },
+  { "open", action_open },
+  { "save", action_save },
+  { "save-as", action_save_as },
+};
+
+void
+_lab_window_init_project (LabWindow *self)
+{
+  self->history = g_array_new (FALSE, FALSE, sizeof (nn_epoch_record));
+  g_action_map_add_action_entries (G_ACTION_MAP (self), project_actions,
+                                   G_N_ELEMENTS (project_actions), self);
+  g_signal_connect (self, "close-request", G_CALLBACK (on_close_request), NULL);
+  g_signal_connect_swapped (self->model_page, "graph-changed", G_CALLBACK (on_graph_changed), self);
+  g_signal_connect_swapped (self->data_page, "dataset-changed", G_CALLBACK (on_dataset_changed),
+                            self);
+  g_signal_connect (self->training, "event", G_CALLBACK (on_training_event), self);
+  update_title (self);
+}
