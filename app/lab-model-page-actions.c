@@ -8,6 +8,7 @@
 
 #include "lab-file-chooser.h"
 #include "lab-model-page-private.h"
+#include "lab-model-summary.h"
 #include "model-diagram-paint.h"
 #include "templates.h"
 
@@ -222,6 +223,16 @@ action_export (GtkWidget *widget, const char *name, GVariant *parameter)
   lab_file_chooser_save (widget, _ ("Export Diagram"), file_name, export_chosen);
 }
 
+static void
+action_summary (GtkWidget *widget, const char *name, GVariant *parameter)
+{
+  LabModelPage *self = LAB_MODEL_PAGE (widget);
+  GtkRoot *root = gtk_widget_get_root (widget);
+
+  gtk_window_present (
+    lab_model_summary_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, self->graph));
+}
+
 void
 _lab_model_page_update_actions (LabModelPage *self)
 {
@@ -241,6 +252,7 @@ _lab_model_page_update_actions (LabModelPage *self)
   gtk_widget_action_set_enabled (widget, "model.tidy", editable && any);
   gtk_widget_action_set_enabled (widget, "model.template", editable);
   gtk_widget_action_set_enabled (widget, "model.export-diagram", any);
+  gtk_widget_action_set_enabled (widget, "model.summary", any);
 }
 
 void
@@ -275,6 +287,7 @@ _lab_model_page_class_init_actions (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "model.zoom-out", NULL, action_zoom);
   gtk_widget_class_install_action (widget_class, "model.template", "s", action_template);
   gtk_widget_class_install_action (widget_class, "model.export-diagram", "s", action_export);
+  gtk_widget_class_install_action (widget_class, "model.summary", NULL, action_summary);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_z, GDK_CONTROL_MASK, "model.undo",
                                        NULL);

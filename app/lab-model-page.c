@@ -63,18 +63,6 @@ _lab_model_page_edit_end (LabModelPage *self, nn_graph *before, const char *labe
   g_signal_emit (self, signals[GRAPH_CHANGED], 0);
 }
 
-static char *
-format_flops (double flops)
-{
-  if (flops >= 1e9)
-    return g_strdup_printf (_ ("%.1f GFLOPs"), flops / 1e9);
-  if (flops >= 1e6)
-    return g_strdup_printf (_ ("%.1f MFLOPs"), flops / 1e6);
-  if (flops >= 1e3)
-    return g_strdup_printf (_ ("%.1f kFLOPs"), flops / 1e3);
-  return g_strdup_printf (_ ("%.0f FLOPs"), flops);
-}
-
 static void
 lab_model_page_update_status (LabModelPage *self)
 {
@@ -95,7 +83,7 @@ lab_model_page_update_status (LabModelPage *self)
     {
       g_autofree char *params = lab_format_count (r->total_params);
       g_autofree char *size = g_format_size (r->weight_bytes);
-      g_autofree char *flops = format_flops (r->flops);
+      g_autofree char *flops = lab_format_flops (r->flops);
       text = g_strdup_printf (_ ("%s parameters · %s · %s per sample"), params, size, flops);
     }
   gtk_label_set_text (self->status_label, text);

@@ -23,6 +23,18 @@ lab_format_count (guint64 n)
   return g_string_free (g_steal_pointer (&digits), FALSE);
 }
 
+char *
+lab_format_flops (double flops)
+{
+  if (flops >= 1e9)
+    return g_strdup_printf (_ ("%.1f GFLOPs"), flops / 1e9);
+  if (flops >= 1e6)
+    return g_strdup_printf (_ ("%.1f MFLOPs"), flops / 1e6);
+  if (flops >= 1e3)
+    return g_strdup_printf (_ ("%.1f kFLOPs"), flops / 1e3);
+  return g_strdup_printf (_ ("%.0f FLOPs"), flops);
+}
+
 /* "Filters 32 · Kernel 3": two parameters a line, choices by their short
  * id, so that a card stays narrow. */
 static GStrv
@@ -42,18 +54,18 @@ node_details (const nn_node *node)
       g_string_append_printf (line, "%s ", _ (spec->label));
       switch (spec->type)
         {
-        case NN_PARAM_INT:
-          g_string_append_printf (line, "%d", (int) v);
-          break;
-        case NN_PARAM_FLOAT:
-          g_string_append_printf (line, "%g", v);
-          break;
-        case NN_PARAM_BOOL:
-          g_string_append (line, v != 0 ? _ ("yes") : _ ("no"));
-          break;
-        case NN_PARAM_ENUM:
-          g_string_append (line, spec->choices[(int) v]);
-          break;
+          case NN_PARAM_INT:
+            g_string_append_printf (line, "%d", (int) v);
+            break;
+          case NN_PARAM_FLOAT:
+            g_string_append_printf (line, "%g", v);
+            break;
+          case NN_PARAM_BOOL:
+            g_string_append (line, v != 0 ? _ ("yes") : _ ("no"));
+            break;
+          case NN_PARAM_ENUM:
+            g_string_append (line, spec->choices[(int) v]);
+            break;
         }
       if (i % 2 == 1 || i == ops->n_params - 1)
         {

@@ -14,5 +14,7 @@ LabDiagram *lab_diagram_new_for_graph (const nn_graph *graph, const nn_graph_rep
 
 /* "225,034" — counts in messages and on cards. Free with g_free(). */
 char *lab_format_count (guint64 n);
+/* "5.3 MFLOPs" — work per sample. Free with g_free(). */
+char *lab_format_flops (double flops);
 
 G_END_DECLS

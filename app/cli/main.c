@@ -9,6 +9,7 @@
 #include <stdio.h>
 
 #include "cli-bench.h"
+#include "cli-diagram.h"
 #include "cli-inspect.h"
 #include "cli-summary.h"
 #include "cli-train.h"
@@ -27,6 +28,7 @@ static const command commands[] = {
   { "bench", cli_bench, N_ ("Time training steps of a model on random data") },
   { "summary", cli_summary, N_ ("Print a model’s layers, output shapes and parameter counts") },
   { "inspect", cli_inspect, N_ ("Describe a dataset and report problems in it") },
+  { "diagram", cli_diagram, N_ ("Draw a model’s diagram as PNG or SVG") },
 };
 
 static void

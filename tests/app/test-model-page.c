@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include <locale.h>
+#include <string.h>
 
 #include "app-run.h"
 #include "lab-layer-palette.h"
@@ -92,6 +93,21 @@ assert_same_model (const nn_graph *a, const nn_graph *b)
   nn_graph_report_clear (&rb);
 }
 
+/* A label whose text contains `text`. */
+static GtkWidget *
+find_label (GtkWidget *root, const char *text)
+{
+  if (GTK_IS_LABEL (root) && strstr (gtk_label_get_text (GTK_LABEL (root)), text) != NULL)
+    return root;
+  for (GtkWidget *c = gtk_widget_get_first_child (root); c; c = gtk_widget_get_next_sibling (c))
+    {
+      GtkWidget *found = find_label (c, text);
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
 static void
 check_build_seed_cnn (GtkApplication *app, GtkWindow *window)
 {
@@ -99,6 +115,7 @@ check_build_seed_cnn (GtkApplication *app, GtkWindow *window)
   g_autoptr (nn_graph) template = nn_template_build ("seed-cnn", NULL, NULL);
   g_autoptr (nn_graph) built = NULL;
   nn_graph_report report = { 0 };
+  GtkWindow *summary;
   int undos = 0;
 
   build_by_hand (page);
@@ -108,6 +125,16 @@ check_build_seed_cnn (GtkApplication *app, GtkWindow *window)
   nn_graph_report_clear (&report);
   g_assert_true (widget_png_wait_for_frame (GTK_WIDGET (window), 5000));
   app_screenshot (GTK_WIDGET (window), "model-seed-cnn.png");
+
+  /* The summary lists every layer and the total. */
+  gtk_widget_activate_action (GTK_WIDGET (page), "model.summary", NULL);
+  summary = app_wait_for_window (ADW_TYPE_WINDOW);
+  g_assert_nonnull (summary);
+  g_assert_true (widget_png_wait_for_frame (GTK_WIDGET (summary), 5000));
+  app_screenshot (GTK_WIDGET (summary), "model-summary.png");
+  g_assert_nonnull (find_label (GTK_WIDGET (summary), "225,034"));
+  g_assert_nonnull (find_label (GTK_WIDGET (summary), "conv2d1 (Conv2D)"));
+  gtk_window_destroy (summary);
 
   /* Undo every step back to the empty board, then redo them all. */
   built = nn_graph_copy (lab_model_page_get_graph (page));

@@ -255,6 +255,31 @@ def bench_json():
     assert result["min"] <= result["samples_per_s"] <= result["max"], result
 
 
+@test
+def diagram_png_and_svg():
+    png = os.path.join(TMP, "seed-cnn.png")
+    svg = os.path.join(TMP, "seed-cnn.svg")
+    proc = run("diagram", "--model", "seed-cnn", "--out", png)
+    assert proc.returncode == 0, proc.stderr
+    with open(png, "rb") as f:
+        header = f.read(24)
+    assert header[:8] == b"\x89PNG\r\n\x1a\n", header
+    width, height = int.from_bytes(header[16:20], "big"), int.from_bytes(header[20:24], "big")
+    assert height > width > 100, (width, height)  # a chain of 12 cards, top to bottom
+    proc = run("diagram", "--model", "seed-cnn", "--out", svg, "--dark")
+    assert proc.returncode == 0, proc.stderr
+    with open(svg, encoding="utf-8") as f:
+        text = f.read()
+    assert text.startswith("<?xml") and "<svg" in text, text[:80]
+
+
+@test
+def diagram_refuses_other_formats_and_unwritable_files():
+    expect_failure(run("diagram", "--model", "mlp", "--out", "model.jpg"), 2)
+    line = expect_failure(run("diagram", "--model", "mlp", "--out", "/nonexistent/dir/m.png"))
+    assert "m.png" in line, line
+
+
 def main():
     print(f"1..{len(TESTS)}")
     failed = 0
