@@ -188,7 +188,8 @@ lab_training_controller_new (void)
 
 gboolean
 lab_training_controller_start (LabTrainingController *self, const nn_graph *graph, nn_dataset *ds,
-                               const nn_trainer_config *config, gboolean paused, GError **error)
+                               const nn_trainer_config *config, const nn_project *from,
+                               gboolean paused, GError **error)
 {
   nn_trainer *trainer;
 
@@ -198,6 +199,11 @@ lab_training_controller_start (LabTrainingController *self, const nn_graph *grap
   trainer = nn_trainer_new (graph, ds, config, error);
   if (trainer == NULL)
     return FALSE;
+  if (from != NULL && !nn_project_apply_weights (from, nn_trainer_get_model (trainer), error))
+    {
+      nn_trainer_free (trainer);
+      return FALSE;
+    }
   lab_training_controller_drop_run (self);
   self->trainer = trainer;
   self->flush = g_atomic_rc_box_new0 (Flush);

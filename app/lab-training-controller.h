@@ -13,6 +13,7 @@
 
 #include <glib-object.h>
 
+#include "io/project.h"
 #include "trainer.h"
 
 G_BEGIN_DECLS
@@ -24,11 +25,13 @@ G_DECLARE_FINAL_TYPE (LabTrainingController, lab_training_controller, LAB, TRAIN
 LabTrainingController *lab_training_controller_new (void);
 
 /* Starts a run of graph on ds (which must outlive the run and not change
- * during it), running or paused. FALSE with the engine's message when the
- * model does not fit the data or a run is active. */
+ * during it), running or paused, from the weights of `from` when given (a
+ * project trained before: training resumes). FALSE with the engine's
+ * message when the model does not fit the data or the weights, or a run is
+ * active. */
 gboolean lab_training_controller_start (LabTrainingController *self, const nn_graph *graph,
                                         nn_dataset *ds, const nn_trainer_config *config,
-                                        gboolean paused, GError **error);
+                                        const nn_project *from, gboolean paused, GError **error);
 void lab_training_controller_pause (LabTrainingController *self);
 void lab_training_controller_resume (LabTrainingController *self);
 /* While paused: one batch. */

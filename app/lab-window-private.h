@@ -25,12 +25,14 @@ struct _LabWindow
   /* owned */
   GSettings *settings;
   LabTrainingController *training;
-  char *pending_template; /* from the command line, built once the data is in */
-  gboolean pending_train; /* likewise, `--train` */
-  GFile *file;            /* the project's file, NULL until saved */
-  gboolean modified;      /* changes since it was opened or saved */
-  gboolean opening;       /* an opened project's data is loading */
-  GArray *history;        /* nn_epoch_record of the last run */
+  char *pending_template;  /* from the command line, built once the data is in */
+  gboolean pending_train;  /* likewise, `--train` */
+  GFile *file;             /* the project's file, NULL until saved */
+  gboolean modified;       /* changes since it was opened or saved */
+  gboolean opening;        /* an opened project's data is loading */
+  GArray *history;         /* nn_epoch_record of the last run */
+  nn_project *opened;      /* the project as opened: its weights resume training */
+  guint64 opened_revision; /* the model's revision when it was opened */
 };
 
 void _lab_window_toast (LabWindow *self, const char *message);
@@ -43,6 +45,9 @@ void _lab_window_open_project (LabWindow *self, GFile *file);
 /* Saves to file (errors are shown in a dialog); TRUE when it worked. */
 gboolean _lab_window_save_project (LabWindow *self, GFile *file);
 void _lab_window_set_modified (LabWindow *self, gboolean modified);
+/* The opened project's trained weights while the model is as it was
+ * opened, else NULL. */
+const nn_project *_lab_window_resume_weights (LabWindow *self);
 /* Starts a run (or resumes a paused one), as the Train button does. */
 void _lab_window_train (LabWindow *self);
 

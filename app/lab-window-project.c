@@ -175,9 +175,20 @@ unless_unsaved (LabWindow *self, AfterSave then)
 
 /* --- Commands ---------------------------------------------------------- */
 
+const nn_project *
+_lab_window_resume_weights (LabWindow *self)
+{
+  if (self->opened == NULL || self->opened->weights == NULL)
+    return NULL;
+  if (nn_graph_revision (lab_model_page_get_graph (self->model_page)) != self->opened_revision)
+    return NULL;
+  return self->opened;
+}
+
 static void
 reset (LabWindow *self)
 {
+  g_clear_pointer (&self->opened, nn_project_free);
   lab_training_controller_stop (self->training);
   lab_model_page_set_graph (self->model_page, nn_graph_new ());
   lab_training_page_clear (self->training_page);
@@ -201,8 +212,8 @@ _lab_window_open_project (LabWindow *self, GFile *file)
       return;
     }
   reset (self);
-  lab_model_page_set_graph (self->model_page, g_steal_pointer (&project->graph));
-  project->graph = nn_graph_new ();
+  lab_model_page_set_graph (self->model_page, nn_graph_copy (project->graph));
+  self->opened_revision = nn_graph_revision (lab_model_page_get_graph (self->model_page));
   lab_training_page_set_config (self->training_page, &project->config);
   if (project->history->len > 0)
     {
@@ -218,6 +229,7 @@ _lab_window_open_project (LabWindow *self, GFile *file)
       self->opening = TRUE;
       lab_data_page_load_spec (self->data_page, project->data_spec);
     }
+  self->opened = g_steal_pointer (&project);
   adw_view_stack_set_visible_child_name (self->stack, "model");
 }
 
@@ -290,6 +302,8 @@ on_graph_changed (LabWindow *self)
   /* Adapting an opened project's model to its own data is not a change. */
   if (!self->opening)
     _lab_window_set_modified (self, TRUE);
+  else if (self->opened != NULL)
+    self->opened_revision = nn_graph_revision (lab_model_page_get_graph (self->model_page));
 }
 
 static void

@@ -55,6 +55,7 @@ start_run (LabWindow *self, gboolean paused)
 {
   nn_dataset *ds = lab_data_page_get_dataset (self->data_page);
   g_autoptr (GError) error = NULL;
+  const nn_project *from;
   nn_trainer_config config;
 
   if (ds == NULL)
@@ -70,14 +71,17 @@ start_run (LabWindow *self, gboolean paused)
   if (ds->task == NN_TASK_REGRESS)
     config.loss = NN_LOSS_MSE;
 
+  from = _lab_window_resume_weights (self);
   if (!lab_training_controller_start (self->training, lab_model_page_get_graph (self->model_page),
-                                      ds, &config, paused, &error))
+                                      ds, &config, from, paused, &error))
     {
       lab_training_page_show_message (self->training_page, error->message, TRUE);
       _lab_window_toast (self, error->message);
       return FALSE;
     }
   lab_training_page_begin_run (self->training_page, &config);
+  if (from != NULL)
+    _lab_window_toast (self, _ ("Training goes on from the weights saved in the project"));
   adw_view_stack_set_visible_child_name (self->stack, "training");
   return TRUE;
 }

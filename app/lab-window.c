@@ -110,6 +110,7 @@ lab_window_dispose (GObject *object)
   g_clear_object (&self->training);
   g_clear_object (&self->settings);
   g_clear_object (&self->file);
+  g_clear_pointer (&self->opened, nn_project_free);
   g_clear_pointer (&self->history, g_array_unref);
   g_clear_pointer (&self->pending_template, g_free);
 

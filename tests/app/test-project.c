@@ -73,6 +73,8 @@ check_round_trip (GtkApplication *app, GtkWindow *gtk_window)
   g_assert_cmpstr (lab_data_page_get_dataset (window->data_page)->spec, ==, "xor");
   g_assert_false (window->modified);
   g_assert_true (g_file_equal (window->file, file));
+  /* The trained weights come back, and training would go on from them. */
+  g_assert_nonnull (_lab_window_resume_weights (window));
 
   g_unlink (path);
   g_rmdir (dir);
