@@ -3,6 +3,7 @@
 
 #include <locale.h>
 
+#include "kernels/threads.h"
 #include "lab-application.h"
 
 int
@@ -10,6 +11,7 @@ main (int argc, char *argv[])
 {
   g_autoptr (LabApplication) app = NULL;
 
+  nn_threads_prepare_process (argv);
   /* The application binds its translation domain when its class is made. */
   setlocale (LC_ALL, "");
 

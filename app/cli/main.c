@@ -14,6 +14,7 @@
 #include "cli-summary.h"
 #include "cli-train.h"
 #include "data/dataset.h"
+#include "kernels/threads.h"
 #include "templates.h"
 
 typedef struct
@@ -82,6 +83,7 @@ main (int argc, char *argv[])
   /* Uninstalled runs (meson devenv, the tests) find translations in the build tree. */
   const char *localedir = g_getenv ("LAYERLAB_LOCALEDIR");
 
+  nn_threads_prepare_process (argv);
   setlocale (LC_ALL, "");
   bindtextdomain (GETTEXT_PACKAGE, localedir != NULL ? localedir : LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");

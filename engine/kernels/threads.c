@@ -3,6 +3,7 @@
 
 #include <cblas.h>
 #include <pthread.h>
+#include <stdlib.h>
 #include <unistd.h>
 
 static int current_threads;
@@ -39,4 +40,13 @@ nn_threads_get (void)
 {
   pthread_once (&default_once, set_default);
   return __atomic_load_n (&current_threads, __ATOMIC_RELAXED);
+}
+
+void
+nn_threads_prepare_process (char **argv)
+{
+  if (getenv ("OMP_WAIT_POLICY") != NULL)
+    return;
+  setenv ("OMP_WAIT_POLICY", "passive", 1);
+  execv ("/proc/self/exe", argv);
 }

@@ -30,3 +30,12 @@ void nn_threads_set (int n);
 int nn_threads_get (void);
 /* Number of online CPUs (at least 1). */
 int nn_threads_online (void);
+
+/* Call first thing in main(). OpenMP's idle threads must sleep, not spin:
+ * spinning workers take the cores the window, the trainer and OpenBLAS
+ * need, and a loaded machine runs 30× slower. libgomp reads
+ * OMP_WAIT_POLICY once, when it is loaded — before main() — so a process
+ * that finds it unset sets it to "passive" and starts itself again with
+ * the same arguments. Returns only when the policy is in place (or the
+ * restart failed, which leaves the default). */
+void nn_threads_prepare_process (char **argv);
