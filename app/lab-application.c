@@ -119,7 +119,8 @@ lab_application_command_line (GApplication *app, GApplicationCommandLine *comman
 
 static const GOptionEntry options[] = {
   { "template", 't', 0, G_OPTION_ARG_STRING, NULL,
-    N_ ("Start from a built-in model: mlp, seed-cnn, lenet, tiny-mlp"), N_ ("NAME") },
+    N_ ("Start from a built-in model: mlp, seed-cnn, lenet, tiny-mlp, char-lstm, autoencoder …"),
+    N_ ("NAME") },
   { "data", 'd', 0, G_OPTION_ARG_STRING, NULL,
     N_ ("Load a dataset: fashion-mnist, spiral, csv:FILE, images:FOLDER …"), N_ ("SPEC") },
   { "train", 0, 0, G_OPTION_ARG_NONE, NULL, N_ ("Start training as soon as the data is loaded"),

@@ -526,6 +526,8 @@ template_for (const nn_dataset *ds)
 {
   const nn_shape *s = &ds->input_shape;
 
+  if (ds->store == NN_STORE_TOKENS)
+    return "char-lstm";
   if (s->rank == 3 && s->dim[1] >= 8 && s->dim[2] >= 8)
     return "seed-cnn";
   if (nn_shape_size (s) <= 3)
