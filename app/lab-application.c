@@ -105,6 +105,8 @@ lab_application_command_line (GApplication *app, GApplicationCommandLine *comman
   GVariantDict *options = g_application_command_line_get_options_dict (command_line);
   const char *template_id = NULL, *data = NULL;
   gboolean train = FALSE;
+  g_auto (GStrv) argv = NULL;
+  int argc = 0;
   LabWindow *window;
 
   g_variant_dict_lookup (options, "template", "&s", &template_id);
@@ -112,6 +114,14 @@ lab_application_command_line (GApplication *app, GApplicationCommandLine *comman
   g_variant_dict_lookup (options, "train", "b", &train);
   g_application_activate (app);
   window = LAB_WINDOW (gtk_application_get_active_window (GTK_APPLICATION (app)));
+  argv = g_application_command_line_get_arguments (command_line, &argc);
+  /* `layerlab FILE.layerlab` opens a project; a data file becomes the dataset. */
+  if (argc > 1)
+    {
+      g_autoptr (GFile) file =
+        g_application_command_line_create_file_for_arg (command_line, argv[1]);
+      lab_window_open_file (window, file);
+    }
   if (template_id != NULL || data != NULL || train)
     lab_window_start (window, template_id, data, train);
   return 0;
@@ -148,6 +158,7 @@ static void
 lab_application_init (LabApplication *self)
 {
   g_application_add_main_option_entries (G_APPLICATION (self), options);
+  g_application_set_option_context_parameter_string (G_APPLICATION (self), _ ("[FILE.layerlab]"));
 }
 
 LabApplication *

@@ -32,21 +32,28 @@ static const GActionEntry win_actions[] = {
   { "show-page", lab_window_show_page, "s" },
 };
 
+void
+lab_window_open_file (LabWindow *self, GFile *file)
+{
+  g_autofree char *name = g_file_get_basename (file);
+
+  if (g_str_has_suffix (name, ".layerlab"))
+    {
+      _lab_window_open_project (self, file);
+      return;
+    }
+  adw_view_stack_set_visible_child_name (self->stack, "data");
+  lab_data_page_open_file (self->data_page, file);
+}
+
 static gboolean
 on_drop (GtkDropTarget *target, const GValue *value, double x, double y, gpointer user_data)
 {
-  LabWindow *self = LAB_WINDOW (user_data);
   GSList *files = g_value_get_boxed (value);
 
   if (files == NULL)
     return FALSE;
-  if (g_str_has_suffix (g_file_peek_path (files->data), ".layerlab"))
-    {
-      _lab_window_open_project (self, files->data);
-      return TRUE;
-    }
-  adw_view_stack_set_visible_child_name (self->stack, "data");
-  lab_data_page_open_file (self->data_page, files->data);
+  lab_window_open_file (LAB_WINDOW (user_data), files->data);
   return TRUE;
 }
 
@@ -56,7 +63,6 @@ on_template_used (LabModelPage *page, const char *template_id, LabWindow *self)
   lab_training_page_recommend (self->training_page, nn_template_lookup (template_id));
 }
 
-/* The model's Input and output layers follow the dataset. */
 static void
 lab_window_use_template (LabWindow *self, const char *template_id)
 {

@@ -66,7 +66,8 @@ check_round_trip (GtkApplication *app, GtkWindow *gtk_window)
   g_assert_cmpint (nn_graph_n_nodes (lab_model_page_get_graph (window->model_page)), ==, 0);
   g_assert_null (window->file);
 
-  _lab_window_open_project (window, file);
+  /* As `layerlab FILE.layerlab` and dropping the file do. */
+  lab_window_open_file (window, file);
   wait_for_data (window);
   g_assert_cmpint (nn_graph_n_nodes (lab_model_page_get_graph (window->model_page)), ==, nodes);
   g_assert_cmpuint (window->history->len, ==, epochs);
