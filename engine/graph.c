@@ -654,6 +654,8 @@ struct nn_model
   nn_weight_range *ranges;
   int n_ranges;
   gboolean final_softmax;
+  gboolean input_grad; /* plan a gradient buffer for the Input (saliency) */
+  gboolean training;   /* mode of the last forward, which backward must match */
 };
 
 static gboolean
@@ -708,10 +710,12 @@ plan_buffers (nn_model *m, int batch, GError **error)
       if (mn->out_size > G_MAXSIZE / 8 / (gsize) batch)
         goto fail;
       mn->out = nn_alloc_floats (floats);
-      /* the Input's gradient is never needed */
-      mn->grad = i > 0 ? nn_alloc_floats (floats) : NULL;
+      /* training never needs the Input's gradient; saliency maps ask for it */
+      gboolean want_grad = i > 0 || m->input_grad;
+
+      mn->grad = want_grad ? nn_alloc_floats (floats) : NULL;
       mn->scratch = mn->scratch_size ? nn_alloc_floats (mn->scratch_size) : NULL;
-      if (mn->out == NULL || (i > 0 && mn->grad == NULL) ||
+      if (mn->out == NULL || (want_grad && mn->grad == NULL) ||
           (mn->scratch_size && mn->scratch == NULL))
         goto fail;
       memset (mn->out, 0, floats * sizeof (float));
@@ -956,6 +960,7 @@ nn_model_forward (nn_model *m, const float *x, int n, gboolean training, nn_rng 
 {
   g_return_if_fail (n > 0 && n <= m->batch);
 
+  m->training = training;
   memcpy (m->nodes[0].out, x, (gsize) n * m->nodes[0].out_size * sizeof (float));
   for (int k = 1; k < m->n; k++)
     {
@@ -997,7 +1002,7 @@ nn_model_backward (nn_model *m, const float *d_out, int n, gboolean from_logits)
   if (from_logits && m->final_softmax)
     start = m->nodes[m->n - 1].in[0];
 
-  for (int k = 1; k < m->n; k++)
+  for (int k = m->input_grad ? 0 : 1; k < m->n; k++)
     memset (m->nodes[k].grad, 0, (gsize) n * m->nodes[k].out_size * sizeof (float));
   if (start == 0)
     return;
@@ -1008,9 +1013,55 @@ nn_model_backward (nn_model *m, const float *d_out, int n, gboolean from_logits)
       float *d_in[NN_MAX_INPUTS];
       nn_layer_ctx c;
 
-      fill_ctx (m, k, n, TRUE, NULL, in, d_in, &c);
+      /* BatchNorm's backward differs with batch statistics and running ones */
+      fill_ctx (m, k, n, m->training, NULL, in, d_in, &c);
       m->nodes[k].node->desc.ops->backward (&c);
     }
+}
+
+gboolean
+nn_model_set_input_gradient (nn_model *m, gboolean enabled, GError **error)
+{
+  mnode *input = &m->nodes[0];
+  gsize floats = input->out_size * (gsize) m->batch;
+
+  if (enabled == m->input_grad)
+    return TRUE;
+  if (!enabled)
+    {
+      g_clear_pointer (&input->grad, nn_free_floats);
+      m->input_grad = FALSE;
+      return TRUE;
+    }
+  input->grad = nn_alloc_floats (floats);
+  if (input->grad == NULL)
+    {
+      g_set_error (error, NN_ERROR, NN_ERROR_MEMORY,
+                   _ ("Not enough memory for the gradient of the model’s input"));
+      return FALSE;
+    }
+  memset (input->grad, 0, floats * sizeof (float));
+  m->input_grad = TRUE;
+  return TRUE;
+}
+
+const float *
+nn_model_input_gradient (const nn_model *m)
+{
+  return m->input_grad ? m->nodes[0].grad : NULL;
+}
+
+int
+nn_model_n_nodes (const nn_model *m)
+{
+  return m->n;
+}
+
+const nn_node *
+nn_model_nth_node (const nn_model *m, int k)
+{
+  g_return_val_if_fail (k >= 0 && k < m->n, NULL);
+  return m->nodes[k].node;
 }
 
 void

@@ -183,12 +183,27 @@ const float *nn_model_output (const nn_model *m);
 gboolean nn_model_has_final_softmax (const nn_model *m);
 const float *nn_model_logits (const nn_model *m);
 
-/* Backward pass for the last forward's n samples. d_out is n × output size
+/* Backward pass for the last forward's n samples, in that forward's mode
+ * (training or inference: BatchNorm's gradient differs). d_out is n × output size
  * (from_logits FALSE) or n × logits size (from_logits TRUE, only with a
  * final Softmax: the Softmax is skipped). Writes every weight gradient
  * (they are overwritten, so zeroing first is not needed). */
 void nn_model_backward (nn_model *m, const float *d_out, int n, gboolean from_logits);
 void nn_model_zero_grads (nn_model *m);
+
+/* Saliency maps need the gradient with respect to the input, which training
+ * never does. Enabling plans a buffer for it (NN_ERROR_MEMORY when it cannot
+ * be had; it follows nn_model_set_batch), after which every backward also
+ * fills it; disabling frees it. Off after compiling. */
+gboolean nn_model_set_input_gradient (nn_model *m, gboolean enabled, GError **error);
+/* n × input size floats of ∂/∂input from the last backward; NULL when not
+ * enabled. */
+const float *nn_model_input_gradient (const nn_model *m);
+
+/* The nodes in the order forward runs them: the Input first, the output
+ * last (k in [0, nn_model_n_nodes)); they belong to nn_model_graph (m). */
+int nn_model_n_nodes (const nn_model *m);
+const nn_node *nn_model_nth_node (const nn_model *m, int k);
 
 /* The arenas. Weights and gradients have the same layout. */
 float *nn_model_weights (nn_model *m, gsize *n);

@@ -9,7 +9,7 @@
 
 #include "error.h"
 #include "kernels/threads.h"
-#include "trainer.h"
+#include "trainer-private.h"
 
 /* How often, in batches, the divergence guard keeps a copy of good weights
  * (besides every epoch end): often enough to lose little work, rarely
@@ -23,51 +23,6 @@ enum
   CMD_STEP,
   CMD_STOP,
   CMD_ABORT, /* stop without evaluating: the trainer is being freed */
-};
-
-struct nn_trainer
-{
-  nn_trainer_config c;
-  nn_dataset *ds; /* borrowed */
-  nn_model *model;
-  nn_optimizer *opt;
-  nn_split split;
-  int *order; /* training indices, reshuffled every epoch */
-  int n_train;
-  nn_rng shuffle_rng, dropout_rng;
-  nn_schedule schedule;
-  gboolean fused;  /* cross-entropy on a final Softmax's input */
-  int k;           /* floats per sample the loss sees */
-  float threshold; /* single-output classification */
-
-  /* planned once */
-  float *x, *y, *d_out;
-  gint32 *labels;
-
-  /* progress */
-  int epoch, batch, batches_per_epoch;
-  gint64 step;
-  double lr;
-  nn_metrics train_metrics;
-  gint64 epoch_start, run_time; /* µs; run_time excludes pauses */
-  gint done;                    /* atomic: the window asks from the main thread */
-  nn_done_reason reason;
-
-  /* divergence guard and early stopping */
-  float *good, *best;
-  double best_val;
-  int bad_epochs;
-
-  /* worker */
-  GThread *thread;
-  GAsyncQueue *commands;
-  GMutex lock;        /* the model: held by the worker for a whole batch */
-  GMutex events_lock; /* the event queue: held only to add or swap */
-  GPtrArray *events;
-  nn_notify_func notify;
-  gpointer notify_data;
-  gint paused; /* atomic */
-  gint running;
 };
 
 void
@@ -89,8 +44,8 @@ nn_trainer_config_init (nn_trainer_config *c)
 
 /* --- Events ------------------------------------------------------------- */
 
-static void
-event_init (nn_train_event *e, nn_event_kind kind)
+void
+_nn_trainer_event_init (nn_train_event *e, nn_event_kind kind)
 {
   *e = (nn_train_event){
     .kind = kind,
@@ -105,6 +60,8 @@ event_init (nn_train_event *e, nn_event_kind kind)
     .test_loss = NAN,
     .test_accuracy = NAN,
     .test_mae = NAN,
+    .d_loss = NAN,
+    .g_loss = NAN,
   };
 }
 
@@ -196,16 +153,33 @@ check_data (nn_trainer *t, GError **error)
                    ms, (unsigned long) model_in, ds->name, dsh, (unsigned long) data_in, dsh);
       return FALSE;
     }
+  if (t->c.mode == NN_MODE_AUTOENCODER)
+    {
+      if (t->c.loss == NN_LOSS_CROSS_ENTROPY)
+        {
+          g_set_error_literal (error, NN_ERROR, NN_ERROR_INVALID,
+                               _ ("An autoencoder compares its output with its input: train it "
+                                  "with MSE, MAE or binary cross-entropy, not cross-entropy"));
+          return FALSE;
+        }
+      if ((gsize) t->k != data_in)
+        {
+          g_set_error (error, NN_ERROR, NN_ERROR_SHAPE,
+                       _ ("An autoencoder rebuilds its input, so it needs one output per input "
+                          "value: the model has %d outputs, the samples of %s have %lu values — "
+                          "set the last layer to %lu units"),
+                       t->k, ds->name, (unsigned long) data_in, (unsigned long) data_in);
+          return FALSE;
+        }
+      return TRUE;
+    }
   return nn_loss_check (t->c.loss, ds->task, ds->n_classes, ds->target_size, (gsize) t->k, error);
 }
 
 nn_trainer *
-nn_trainer_new (const nn_graph *graph, nn_dataset *ds, const nn_trainer_config *c, GError **error)
+_nn_trainer_alloc (nn_dataset *ds, const nn_trainer_config *c, GError **error)
 {
-  g_autoptr (nn_trainer) t = NULL;
-  nn_optimizer_config oc;
-  gsize n_weights, snap;
-  gsize in_size = nn_dataset_input_size (ds);
+  nn_trainer *t;
 
   if (!check_config (c, error))
     return NULL;
@@ -218,21 +192,22 @@ nn_trainer_new (const nn_graph *graph, nn_dataset *ds, const nn_trainer_config *
   g_mutex_init (&t->events_lock);
   t->commands = g_async_queue_new ();
   t->events = g_ptr_array_new_with_free_func ((GDestroyNotify) nn_train_event_free);
-  nn_metrics_init (&t->train_metrics, ds->task, ds->n_classes, 0.0f);
+  /* an autoencoder's or a GAN's targets are values, whatever the data's task */
+  nn_metrics_init (&t->train_metrics, c->mode == NN_MODE_SUPERVISED ? ds->task : NN_TASK_REGRESS,
+                   ds->n_classes, 0.0f);
+  return t;
+}
 
-  t->model = nn_model_compile (graph, c->batch, c->seed, error);
-  if (t->model == NULL)
-    return NULL;
-  t->fused = c->loss == NN_LOSS_CROSS_ENTROPY && nn_model_has_final_softmax (t->model);
-  t->k = (int) nn_model_output_size (t->model);
-  /* a single output is a logit under BCE, else (MSE on 0/1) a probability */
-  t->threshold = c->loss == NN_LOSS_BCE ? 0.0f : 0.5f;
-  t->train_metrics.threshold = t->threshold;
-  if (!check_data (t, error))
-    return NULL;
+gboolean
+_nn_trainer_prepare (nn_trainer *t, double val_fraction, GError **error)
+{
+  const nn_trainer_config *c = &t->c;
+  nn_dataset *ds = t->ds;
+  nn_optimizer_config oc;
+  gsize n_weights, snap;
 
-  if (!nn_split_make (ds, c->val_fraction, c->test_fraction, c->seed, &t->split, error))
-    return NULL;
+  if (!nn_split_make (ds, val_fraction, c->test_fraction, c->seed, &t->split, error))
+    return FALSE;
   t->n_train = c->limit > 0 ? MIN (c->limit, t->split.n_train) : t->split.n_train;
   t->order = g_memdup2 (t->split.train, sizeof (int) * MAX (t->split.n_train, 1));
   nn_dataset_fit_normalisation (ds, t->split.train, t->split.n_train);
@@ -241,10 +216,13 @@ nn_trainer_new (const nn_graph *graph, nn_dataset *ds, const nn_trainer_config *
   oc.momentum = c->momentum;
   oc.nesterov = c->nesterov;
   oc.weight_decay = c->weight_decay;
+  /* DCGAN's setting: the default 0.9 makes the two nets oscillate */
+  if (c->mode == NN_MODE_GAN)
+    oc.beta1 = 0.5;
   nn_model_weights (t->model, &n_weights);
   t->opt = nn_optimizer_new (&oc, n_weights, nn_model_decay_mask (t->model), error);
   if (t->opt == NULL)
-    return NULL;
+    return FALSE;
 
   t->schedule = (nn_schedule){
     .kind = c->schedule,
@@ -256,21 +234,63 @@ nn_trainer_new (const nn_graph *graph, nn_dataset *ds, const nn_trainer_config *
   nn_rng_seed (&t->dropout_rng, c->seed, 2);
 
   snap = nn_model_snapshot_size (t->model);
-  t->x = nn_alloc_floats (in_size * (gsize) c->batch);
-  t->y = ds->task == NN_TASK_REGRESS ? nn_alloc_floats ((gsize) ds->target_size * c->batch) : NULL;
-  t->d_out = nn_alloc_floats ((gsize) t->k * c->batch);
-  t->labels = g_new0 (gint32, c->batch);
   t->good = nn_alloc_floats (snap);
   t->best = c->patience > 0 ? nn_alloc_floats (snap) : NULL;
-  if (t->x == NULL || t->d_out == NULL || t->good == NULL ||
-      (ds->task == NN_TASK_REGRESS && t->y == NULL) || (c->patience > 0 && t->best == NULL))
+  if (t->good == NULL || (c->patience > 0 && t->best == NULL))
+    {
+      g_set_error (error, NN_ERROR, NN_ERROR_MEMORY,
+                   _ ("Not enough memory to train with batches of %d samples"), c->batch);
+      return FALSE;
+    }
+  t->batches_per_epoch = (t->n_train + c->batch - 1) / c->batch;
+  t->best_val = INFINITY;
+  return TRUE;
+}
+
+nn_trainer *
+nn_trainer_new (const nn_graph *graph, nn_dataset *ds, const nn_trainer_config *c, GError **error)
+{
+  g_autoptr (nn_trainer) t = NULL;
+  gsize in_size = nn_dataset_input_size (ds);
+  gboolean autoencode = c->mode == NN_MODE_AUTOENCODER;
+
+  if (c->mode == NN_MODE_GAN)
+    {
+      g_set_error_literal (error, NN_ERROR, NN_ERROR_INVALID,
+                           _ ("A GAN trains two models, a generator and a discriminator: "
+                              "start it as a GAN"));
+      return NULL;
+    }
+  t = _nn_trainer_alloc (ds, c, error);
+  if (t == NULL)
+    return NULL;
+
+  t->model = nn_model_compile (graph, c->batch, c->seed, error);
+  if (t->model == NULL)
+    return NULL;
+  t->fused = c->loss == NN_LOSS_CROSS_ENTROPY && nn_model_has_final_softmax (t->model);
+  t->k = (int) nn_model_output_size (t->model);
+  /* a single output is a logit under BCE, else (MSE on 0/1) a probability */
+  t->threshold = c->loss == NN_LOSS_BCE ? 0.0f : 0.5f;
+  t->train_metrics.threshold = t->threshold;
+  if (!check_data (t, error))
+    return NULL;
+  if (!_nn_trainer_prepare (t, c->val_fraction, error))
+    return NULL;
+
+  t->x = nn_alloc_floats (in_size * (gsize) c->batch);
+  t->y = autoencode                    ? nn_alloc_floats (in_size * (gsize) c->batch)
+         : ds->task == NN_TASK_REGRESS ? nn_alloc_floats ((gsize) ds->target_size * c->batch)
+                                       : NULL;
+  t->d_out = nn_alloc_floats ((gsize) t->k * c->batch);
+  t->labels = g_new0 (gint32, c->batch);
+  if (t->x == NULL || t->d_out == NULL ||
+      ((autoencode || ds->task == NN_TASK_REGRESS) && t->y == NULL))
     {
       g_set_error (error, NN_ERROR, NN_ERROR_MEMORY,
                    _ ("Not enough memory to train with batches of %d samples"), c->batch);
       return NULL;
     }
-  t->batches_per_epoch = (t->n_train + c->batch - 1) / c->batch;
-  t->best_val = INFINITY;
   return g_steal_pointer (&t);
 }
 
@@ -293,6 +313,7 @@ nn_trainer_free (nn_trainer *t)
   nn_free_floats (t->good);
   nn_free_floats (t->best);
   nn_metrics_clear (&t->train_metrics);
+  _nn_trainer_gan_clear (t);
   g_async_queue_unref (t->commands);
   g_ptr_array_unref (t->events);
   g_mutex_clear (&t->lock);
@@ -327,11 +348,13 @@ nn_trainer_is_done (const nn_trainer *t)
 /* --- Evaluation --------------------------------------------------------- */
 
 /* Loss and metrics over samples, in batches of the model's size, using the
- * buffers given (the trainer's, or nn_model_evaluate's own). */
+ * buffers given (the trainer's, or nn_model_evaluate's own). An autoencoder
+ * (autoencode) is scored against its input: y must then hold inputs. */
 static double
 evaluate (nn_model *m, const nn_dataset *ds, const int *idx, int n, nn_loss_kind loss,
-          nn_metrics *metrics, float *x, gint32 *labels, float *y)
+          nn_metrics *metrics, float *x, gint32 *labels, float *y, gboolean autoencode)
 {
+  gboolean classify = ds->task == NN_TASK_CLASSIFY && !autoencode;
   int batch = nn_model_batch (m);
   gboolean fused = loss == NN_LOSS_CROSS_ENTROPY && nn_model_has_final_softmax (m);
   int k = (int) nn_model_output_size (m);
@@ -346,10 +369,11 @@ evaluate (nn_model *m, const nn_dataset *ds, const int *idx, int n, nn_loss_kind
       double l;
 
       nn_dataset_gather (ds, idx + start, b, x, labels, y);
+      if (autoencode)
+        memcpy (y, x, sizeof (float) * b * k);
       nn_model_forward (m, x, b, FALSE, NULL);
       out = fused ? nn_model_logits (m) : nn_model_output (m);
-      l = nn_loss_compute (loss, out, b, k, ds->task == NN_TASK_CLASSIFY ? labels : NULL,
-                           ds->task == NN_TASK_CLASSIFY ? NULL : y, NULL);
+      l = nn_loss_compute (loss, out, b, k, classify ? labels : NULL, classify ? NULL : y, NULL);
       sum += l * b;
       if (metrics)
         nn_metrics_add (metrics, out, b, k, labels, y, l);
@@ -369,7 +393,7 @@ nn_model_evaluate (nn_model *model, const nn_dataset *ds, const int *idx, int n,
 
   if (x != NULL && y != NULL)
     result = evaluate (model, ds, idx, n, loss, metrics, x, labels,
-                       ds->task == NN_TASK_REGRESS ? y : NULL);
+                       ds->task == NN_TASK_REGRESS ? y : NULL, FALSE);
   nn_free_floats (x);
   nn_free_floats (y);
   g_free (labels);
@@ -412,20 +436,21 @@ finish (nn_trainer *t, nn_done_reason reason, char *message, gboolean evaluate_t
 
   g_atomic_int_set (&t->done, TRUE);
   t->reason = reason;
-  event_init (&e, NN_EVENT_DONE);
+  _nn_trainer_event_init (&e, NN_EVENT_DONE);
   e.reason = reason;
   e.message = message;
   e.epoch = t->epoch + (t->batch > 0 ? 1 : 0);
   e.step = t->step;
   e.batches_per_epoch = t->batches_per_epoch;
 
-  nn_metrics_init (&m, ds->task, ds->n_classes, t->threshold);
-  if (evaluate_test)
-    e.test_loss =
-      evaluate (t->model, ds, t->split.test, t->split.n_test, t->c.loss, &m, t->x, t->labels, t->y);
+  nn_metrics_init (&m, t->train_metrics.task, ds->n_classes, t->threshold);
+  /* a GAN has nothing to test against: its samples are for people to judge */
+  if (evaluate_test && t->c.mode != NN_MODE_GAN)
+    e.test_loss = evaluate (t->model, ds, t->split.test, t->split.n_test, t->c.loss, &m, t->x,
+                            t->labels, t->y, t->c.mode == NN_MODE_AUTOENCODER);
   e.test_accuracy = nn_metrics_accuracy (&m);
   e.test_mae = nn_metrics_mae (&m);
-  if (ds->task == NN_TASK_CLASSIFY && ds->n_classes > 0)
+  if (m.task == NN_TASK_CLASSIFY && ds->n_classes > 0)
     {
       int k = ds->n_classes;
       e.n_classes = k;
@@ -457,7 +482,7 @@ end_epoch (nn_trainer *t, nn_train_callback cb, gpointer user_data)
   nn_train_event e;
   double seconds = seconds_since (t->epoch_start);
 
-  event_init (&e, NN_EVENT_EPOCH);
+  _nn_trainer_event_init (&e, NN_EVENT_EPOCH);
   e.epoch = t->epoch + 1;
   e.batch = t->batches_per_epoch - 1;
   e.batches_per_epoch = t->batches_per_epoch;
@@ -467,12 +492,18 @@ end_epoch (nn_trainer *t, nn_train_callback cb, gpointer user_data)
   e.seconds = seconds;
   e.samples_per_s = seconds > 0 ? t->n_train / seconds : NAN;
   e.lr = t->lr;
-  if (t->split.n_val > 0)
+  if (t->c.mode == NN_MODE_GAN)
+    {
+      e.d_loss = t->d_sum / t->batches_per_epoch;
+      e.g_loss = t->g_sum / t->batches_per_epoch;
+      e.loss = e.d_loss;
+    }
+  if (t->split.n_val > 0 && t->c.mode != NN_MODE_GAN)
     {
       nn_metrics m;
-      nn_metrics_init (&m, t->ds->task, t->ds->n_classes, t->threshold);
+      nn_metrics_init (&m, t->train_metrics.task, t->ds->n_classes, t->threshold);
       e.val_loss = evaluate (t->model, t->ds, t->split.val, t->split.n_val, t->c.loss, &m, t->x,
-                             t->labels, t->y);
+                             t->labels, t->y, t->c.mode == NN_MODE_AUTOENCODER);
       e.val_accuracy = nn_metrics_accuracy (&m);
       nn_metrics_clear (&m);
     }
@@ -536,7 +567,7 @@ gboolean
 nn_trainer_step (nn_trainer *t, nn_train_callback cb, gpointer user_data)
 {
   const nn_dataset *ds = t->ds;
-  gboolean classify = ds->task == NN_TASK_CLASSIFY;
+  gboolean classify = ds->task == NN_TASK_CLASSIFY && t->c.mode == NN_MODE_SUPERVISED;
   int start, n;
   const float *out;
   double loss;
@@ -564,40 +595,61 @@ nn_trainer_step (nn_trainer *t, nn_train_callback cb, gpointer user_data)
         }
       t->lr = nn_schedule_lr (&t->schedule, t->c.lr, t->epoch);
       nn_metrics_reset (&t->train_metrics);
+      t->d_sum = t->g_sum = 0.0;
       t->epoch_start = now;
     }
 
   start = t->batch * t->c.batch;
   n = MIN (t->c.batch, t->n_train - start);
-  nn_dataset_gather (ds, t->order + start, n, t->x, t->labels, t->y);
-  nn_model_forward (t->model, t->x, n, TRUE, &t->dropout_rng);
-  out = t->fused ? nn_model_logits (t->model) : nn_model_output (t->model);
-  loss = nn_loss_compute (t->c.loss, out, n, t->k, classify ? t->labels : NULL,
-                          classify ? NULL : t->y, t->d_out);
-  if (!isfinite (loss))
+  _nn_trainer_event_init (&e, NN_EVENT_BATCH);
+  if (t->c.mode == NN_MODE_GAN)
     {
-      t->run_time += g_get_monotonic_time () - now;
-      diverged (t, cb, user_data);
-      return FALSE;
+      _nn_trainer_gan_batch (t, t->order + start, n, &e.d_loss, &e.g_loss);
+      if (!isfinite (e.d_loss) || !isfinite (e.g_loss))
+        {
+          t->run_time += g_get_monotonic_time () - now;
+          diverged (t, cb, user_data);
+          return FALSE;
+        }
+      t->d_sum += e.d_loss;
+      t->g_sum += e.g_loss;
+      e.loss = e.d_loss;
     }
-  nn_metrics_add (&t->train_metrics, out, n, t->k, t->labels, t->y, loss);
-
-  event_init (&e, NN_EVENT_BATCH);
-  e.loss = loss;
-  if (classify)
+  else
     {
-      int correct = 0;
-      for (int i = 0; i < n; i++)
-        correct += nn_predict_class (out + (gsize) i * t->k, t->k, t->threshold) == t->labels[i];
-      e.accuracy = (double) correct / n;
-    }
+      nn_dataset_gather (ds, t->order + start, n, t->x, t->labels, t->y);
+      /* the autoencoder's target is its input, as the model sees it */
+      if (t->c.mode == NN_MODE_AUTOENCODER)
+        memcpy (t->y, t->x, sizeof (float) * n * t->k);
+      nn_model_forward (t->model, t->x, n, TRUE, &t->dropout_rng);
+      out = t->fused ? nn_model_logits (t->model) : nn_model_output (t->model);
+      loss = nn_loss_compute (t->c.loss, out, n, t->k, classify ? t->labels : NULL,
+                              classify ? NULL : t->y, t->d_out);
+      if (!isfinite (loss))
+        {
+          t->run_time += g_get_monotonic_time () - now;
+          diverged (t, cb, user_data);
+          return FALSE;
+        }
+      nn_metrics_add (&t->train_metrics, out, n, t->k, t->labels, t->y, loss);
 
-  nn_model_backward (t->model, t->d_out, n, t->fused);
-  w = nn_model_weights (t->model, &n_weights);
-  g = nn_model_grads (t->model, NULL);
-  if (t->c.clip_norm > 0)
-    nn_clip_grad_norm (g, n_weights, t->c.clip_norm);
-  nn_optimizer_step (t->opt, w, g, t->lr);
+      e.loss = loss;
+      if (classify)
+        {
+          int correct = 0;
+          for (int i = 0; i < n; i++)
+            correct +=
+              nn_predict_class (out + (gsize) i * t->k, t->k, t->threshold) == t->labels[i];
+          e.accuracy = (double) correct / n;
+        }
+
+      nn_model_backward (t->model, t->d_out, n, t->fused);
+      w = nn_model_weights (t->model, &n_weights);
+      g = nn_model_grads (t->model, NULL);
+      if (t->c.clip_norm > 0)
+        nn_clip_grad_norm (g, n_weights, t->c.clip_norm);
+      nn_optimizer_step (t->opt, w, g, t->lr);
+    }
 
   t->step++;
   t->run_time += g_get_monotonic_time () - now;
@@ -824,4 +876,34 @@ nn_trainer_snapshot_weights (nn_trainer *t, gsize *n)
   g_mutex_unlock (&t->lock);
   *n = size;
   return copy;
+}
+
+gboolean
+nn_trainer_reconstruct (nn_trainer *t, const int *idx, int n, float *out)
+{
+  gsize in_size = nn_dataset_input_size (t->ds);
+  int batch = nn_model_batch (t->model);
+  float *x;
+
+  if (t->c.mode != NN_MODE_AUTOENCODER)
+    return FALSE;
+  x = nn_alloc_floats (in_size * (gsize) batch);
+  if (x == NULL)
+    return FALSE;
+  g_mutex_lock (&t->lock);
+  for (int start = 0; start < n; start += batch)
+    {
+      int b = MIN (batch, n - start);
+      float *dst = out + (gsize) start * in_size;
+
+      nn_dataset_gather (t->ds, idx + start, b, x, NULL, NULL);
+      nn_model_forward (t->model, x, b, FALSE, NULL);
+      memcpy (dst, nn_model_output (t->model), sizeof (float) * b * in_size);
+      if (t->c.loss == NN_LOSS_BCE)
+        for (gsize i = 0; i < (gsize) b * in_size; i++)
+          dst[i] = 1.0f / (1.0f + expf (-dst[i]));
+    }
+  g_mutex_unlock (&t->lock);
+  nn_free_floats (x);
+  return TRUE;
 }

@@ -17,7 +17,22 @@
  * Safety: a NaN or infinite loss stops the run, restores the last good
  * weights (kept every few batches and at each epoch end) and finishes with
  * reason NN_DONE_DIVERGED and advice. Early stopping (patience > 0) watches
- * the validation loss and restores the best weights when it stops. */
+ * the validation loss and restores the best weights when it stops.
+ *
+ * Three modes (nn_trainer_config.mode):
+ *   supervised   the dataset's targets: classifiers and regressors.
+ *   autoencoder  the target is the input itself, as the model sees it
+ *                (images in [0, 1], so a final sigmoid with MSE fits; BCE
+ *                takes logits). Losses, validation and test losses are
+ *                reconstruction losses; accuracy is NaN.
+ *                nn_trainer_reconstruct() shows what the model makes.
+ *   gan          nn_trainer_new_gan(): a generator and a discriminator,
+ *                updated in turn on every batch (the discriminator on real
+ *                then generated images, then the generator through it), with
+ *                BCE on the discriminator's logit and Adam with β1 = 0.5 as
+ *                in DCGAN. Real images are scaled to [−1, 1], so the
+ *                generator should end in tanh. Events carry both losses;
+ *                nn_trainer_generate() draws samples from fixed noise. */
 #pragma once
 
 #include <gio/gio.h>
@@ -30,9 +45,17 @@
 
 G_BEGIN_DECLS
 
+typedef enum
+{
+  NN_MODE_SUPERVISED,
+  NN_MODE_AUTOENCODER,
+  NN_MODE_GAN, /* only through nn_trainer_new_gan */
+} nn_train_mode;
+
 typedef struct
 {
-  nn_loss_kind loss;
+  nn_train_mode mode;
+  nn_loss_kind loss; /* gan: ignored (BCE on the discriminator's logit) */
   nn_optimizer_kind optimizer;
   double lr;
   double momentum;   /* sgd, rmsprop */
@@ -46,14 +69,15 @@ typedef struct
   double val_fraction;  /* of what remains for training */
   double test_fraction; /* when the source has no test part of its own */
   guint64 seed;
-  int threads;      /* 0 = every core */
-  double clip_norm; /* 0 = no clipping */
-  int patience;     /* early stopping in epochs; 0 = off */
-  int limit;        /* train on at most this many samples per epoch, drawn afresh
-                       each epoch from the training part; 0 = all */
+  int threads;            /* 0 = every core */
+  double clip_norm;       /* 0 = no clipping */
+  int patience;           /* early stopping in epochs; 0 = off */
+  int limit;              /* train on at most this many samples per epoch, drawn afresh
+                             each epoch from the training part; 0 = all */
+  double label_smoothing; /* gan: the discriminator learns real = 1 − this (e.g. 0.1) */
 } nn_trainer_config;
 
-/* Defaults a user wants: cross-entropy, Adam at 0.001, batch 32, 10 epochs,
+/* Defaults a user wants: supervised, cross-entropy, Adam at 0.001, batch 32, 10 epochs,
  * validation 10 %, test 20 %, seed 0, constant schedule (step: 10 epochs ×
  * 0.1), no clipping, no early stopping, all samples, all cores. */
 void nn_trainer_config_init (nn_trainer_config *c);
@@ -91,6 +115,9 @@ typedef struct
   double eta_s;         /* batch: time left for the whole run */
   double seconds;       /* epoch: its duration; done: the whole run */
   double lr;            /* batch, epoch: the rate used */
+  /* gan (batch: this batch; epoch: means over the epoch); NaN otherwise.
+   * `loss` is then the discriminator's. */
+  double d_loss, g_loss;
   /* done */
   nn_done_reason reason;
   double test_loss, test_accuracy;
@@ -116,6 +143,15 @@ typedef struct nn_trainer nn_trainer;
  * optimizer. NULL with the graph's or the data's message. */
 nn_trainer *nn_trainer_new (const nn_graph *graph, nn_dataset *ds, const nn_trainer_config *c,
                             GError **error);
+/* A GAN run (config mode is taken as NN_MODE_GAN; loss and validation
+ * fraction are not used: every training sample trains, and a test part is
+ * held out but not evaluated). The generator's Input is the latent vector (its size is the
+ * latent size); its output and the discriminator's Input must hold as many
+ * values as a sample of ds, and the discriminator must end in one logit.
+ * nn_trainer_get_model() is the generator. NULL with a message naming what
+ * does not fit. */
+nn_trainer *nn_trainer_new_gan (const nn_graph *generator, const nn_graph *discriminator,
+                                nn_dataset *ds, const nn_trainer_config *c, GError **error);
 /* Stops and joins a running worker first, without evaluating the test part
  * (so closing a window is quick); no done event is delivered. */
 void nn_trainer_free (nn_trainer *t);
@@ -169,6 +205,17 @@ GPtrArray *nn_trainer_pop_events (nn_trainer *t);
  * between batches (so it may wait for the batch in progress); free with
  * nn_free_floats(). Any thread. */
 float *nn_trainer_snapshot_weights (nn_trainer *t, gsize *n);
+
+/* Autoencoder: the model's reconstructions of samples idx[0..n) of the
+ * dataset, n × input size floats into out, in inference mode and as
+ * images are shown ([0, 1]: a sigmoid is applied under BCE). Waits for the
+ * batch in progress; any thread. FALSE (out untouched) in another mode. */
+gboolean nn_trainer_reconstruct (nn_trainer *t, const int *idx, int n, float *out);
+/* GAN: n generated samples (n × input size of the dataset, in [0, 1]) from
+ * fixed noise: sample i always comes from the same noise in a run, so a
+ * grid shows the generator learning. Inference mode; waits for the batch in
+ * progress; any thread. FALSE in another mode. */
+gboolean nn_trainer_generate (nn_trainer *t, int n, float *out);
 
 /* --- Evaluation --------------------------------------------------------- */
 

@@ -2,7 +2,9 @@
  * on a dataset, with the defaults a user wants (the template's recommended
  * optimizer, rate, batch and epochs; missing values imputed by the mean;
  * normalisation fitted on the training part by the trainer), reports
- * progress on stderr or JSON lines on stdout, and can save the result. */
+ * progress on stderr or JSON lines on stdout, and can save the result.
+ * Autoencoder and GAN templates train in their own mode; --samples writes
+ * what a generative model makes as a PNG grid. */
 #include "config.h"
 
 #include <glib/gi18n-lib.h>
@@ -10,11 +12,13 @@
 #include <math.h>
 #include <signal.h>
 #include <stdio.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "cli-common.h"
 #include "cli-train.h"
 #include "error.h"
+#include "io/image-grid.h"
 #include "kernels/threads.h"
 #include "templates.h"
 
@@ -30,6 +34,7 @@ typedef struct
   GArray *history;         /* nn_epoch_record */
   nn_train_event *done;
   GCancellable *stop; /* cancelled on Ctrl-C */
+  gboolean gan;       /* no test part to report */
 } train_run;
 
 /* Ctrl-C stops the run after the current batch: the test part is still
@@ -113,8 +118,23 @@ print_epoch (train_run *run, const nn_train_event *e)
       cli_json_add_double (b, "samples_per_s", e->samples_per_s);
       cli_json_add_double (b, "seconds", e->seconds);
       cli_json_add_double (b, "lr", e->lr);
+      if (isfinite (e->d_loss))
+        {
+          cli_json_add_double (b, "d_loss", e->d_loss);
+          cli_json_add_double (b, "g_loss", e->g_loss);
+        }
       json_builder_end_object (b);
       cli_print_json (b);
+    }
+  else if (isfinite (e->d_loss))
+    {
+      g_autofree char *d_loss = format_number (e->d_loss);
+      g_autofree char *g_loss = format_number (e->g_loss);
+      g_autofree char *rate = cli_format_count ((guint64) MAX (e->samples_per_s, 0.0));
+
+      fprintf (stderr,
+               _ ("Epoch %d/%d: discriminator loss %s, generator loss %s (%.1f s, %s samples/s)\n"),
+               e->epoch, run->epochs, d_loss, g_loss, e->seconds, rate);
     }
   else
     {
@@ -213,7 +233,9 @@ print_done (train_run *run)
 
       if (e->message != NULL && e->reason != NN_DONE_FINISHED)
         fprintf (stderr, "%s\n", e->message);
-      if (isfinite (e->test_accuracy))
+      if (run->gan)
+        printf (_ ("Trained the GAN (%.1f s, %s samples/s)\n"), e->seconds, rate_s);
+      else if (isfinite (e->test_accuracy))
         printf (_ ("Test: loss %s, accuracy %s (%.1f s, %s samples/s)\n"), loss, acc, e->seconds,
                 rate_s);
       else
@@ -265,12 +287,57 @@ check_writable (const char *path, GError **error)
   return TRUE;
 }
 
+/* A GAN's generated samples; an autoencoder's test images, each row of
+ * eight followed by a row of their reconstructions. */
+static gboolean
+save_samples (const char *path, nn_trainer *trainer, const nn_dataset *ds, GError **error)
+{
+  enum
+  {
+    N = 64,
+    COLS = 8
+  };
+  gsize size = nn_dataset_input_size (ds);
+  g_autofree float *images = g_new0 (float, size *N);
+  const nn_split *split = nn_trainer_get_split (trainer);
+
+  if (nn_trainer_get_config (trainer)->mode == NN_MODE_GAN)
+    nn_trainer_generate (trainer, N, images);
+  else
+    {
+      int n = MIN (N / 2, split->n_test);
+      g_autofree float *originals = g_new (float, size *n);
+      g_autofree float *rebuilt = g_new (float, size *n);
+
+      if (n == 0)
+        {
+          g_set_error (error, NN_ERROR, NN_ERROR_DATA,
+                       _ ("Cannot write %s: the data has no test images to rebuild"), path);
+          return FALSE;
+        }
+      nn_dataset_gather (ds, split->test, n, originals, NULL, NULL);
+      nn_trainer_reconstruct (trainer, split->test, n, rebuilt);
+      for (int i = 0; i < n; i++)
+        {
+          int row = i / COLS, col = i % COLS;
+          memcpy (images + ((gsize) (2 * row) * COLS + col) * size, originals + (gsize) i * size,
+                  sizeof (float) * size);
+          memcpy (images + ((gsize) (2 * row + 1) * COLS + col) * size, rebuilt + (gsize) i * size,
+                  sizeof (float) * size);
+        }
+      return nn_image_grid_save_png (path, images, ((n + COLS - 1) / COLS) * 2 * COLS,
+                                     &ds->input_shape, COLS, error);
+    }
+  return nn_image_grid_save_png (path, images, N, &ds->input_shape, COLS, error);
+}
+
 int
 cli_train (int argc, char **argv)
 {
-  g_autofree char *model = NULL, *data = NULL, *label = NULL, *optimizer = NULL, *save = NULL;
+  g_autofree char *model = NULL, *data = NULL, *label = NULL, *optimizer = NULL, *save = NULL,
+                  *samples = NULL;
   int epochs = 0, batch = 0, threads = -1, limit = 0;
-  double lr = 0.0;
+  double lr = 0.0, smoothing = -1.0;
   gint64 seed = -1;
   gboolean json = FALSE;
   GOptionEntry entries[] = {
@@ -297,6 +364,14 @@ cli_train (int argc, char **argv)
       N_ ("COLUMN") },
     { "save", 's', 0, G_OPTION_ARG_FILENAME, &save, N_ ("Save the trained project to this file"),
       N_ ("FILE.layerlab") },
+    { "samples", 0, 0, G_OPTION_ARG_FILENAME, &samples,
+      N_ ("GAN: write 64 generated images as a PNG grid; autoencoder: test images above their "
+          "reconstructions"),
+      N_ ("FILE.png") },
+    { "label-smoothing", 0, 0, G_OPTION_ARG_DOUBLE, &smoothing,
+      N_ ("GAN: the discriminator learns real images as 1 − this, e.g. 0.1 (default: the "
+          "template’s)"),
+      N_ ("X") },
     { "json", 0, 0, G_OPTION_ARG_NONE, &json,
       N_ ("Print one JSON object per epoch, and one at the end, on stdout"), NULL },
     { NULL }
@@ -305,6 +380,7 @@ cli_train (int argc, char **argv)
   g_autoptr (nn_project) project = NULL;
   g_autoptr (nn_dataset) ds = NULL;
   g_autoptr (nn_graph) g = NULL;
+  g_autoptr (nn_graph) disc = NULL;
   g_autoptr (nn_trainer) trainer = NULL;
   train_run run = { 0 };
   nn_data_options options = { 0 };
@@ -328,6 +404,8 @@ cli_train (int argc, char **argv)
     return cli_usage_error (context, _ ("--batch must be between 1 and 65536"));
   if (lr < 0.0 || !isfinite (lr))
     return cli_usage_error (context, _ ("--lr must be a positive number"));
+  if (smoothing != -1.0 && !(smoothing >= 0.0 && smoothing < 0.5))
+    return cli_usage_error (context, _ ("--label-smoothing must be at least 0 and below 0.5"));
   if (limit < 0)
     return cli_usage_error (context, _ ("--limit must be a positive number"));
   if (threads < -1)
@@ -346,6 +424,8 @@ cli_train (int argc, char **argv)
     }
 
   if (save != NULL && !check_writable (save, &error))
+    return cli_fail (error);
+  if (samples != NULL && !check_writable (samples, &error))
     return cli_fail (error);
 
   /* A project is read before the data: it may name the data itself. */
@@ -385,15 +465,24 @@ cli_train (int argc, char **argv)
     }
   else
     {
-      const nn_template *t;
+      const nn_template *t = nn_template_lookup (model);
 
-      g = nn_template_build (model, ds, &error);
-      if (g == NULL)
+      if (t != NULL && t->mode == NN_MODE_GAN)
+        {
+          if (!nn_template_build_gan (model, ds, &g, &disc, &error))
+            return cli_fail (error);
+        }
+      else if ((g = nn_template_build (model, ds, &error)) == NULL)
         return cli_fail (error);
-      t = nn_template_lookup (model);
       nn_trainer_config_init (&c);
       nn_template_apply_config (t, ds, &c);
     }
+  if (c.mode == NN_MODE_GAN && save != NULL)
+    return cli_usage_error (context, _ ("A GAN is two models and cannot be saved as one project "
+                                        "yet: keep its images with --samples"));
+  if (c.mode == NN_MODE_SUPERVISED && samples != NULL)
+    return cli_usage_error (context, _ ("--samples is for autoencoders and GANs: this model "
+                                        "classifies or predicts values"));
   if (epochs > 0)
     c.epochs = epochs;
   if (batch > 0)
@@ -415,13 +504,16 @@ cli_train (int argc, char **argv)
     }
   if (lr > 0.0)
     c.lr = lr;
+  if (smoothing >= 0.0)
+    c.label_smoothing = smoothing;
   if (seed >= 0)
     c.seed = (guint64) seed;
   if (threads >= 0)
     c.threads = threads;
   nn_threads_set (c.threads);
 
-  trainer = nn_trainer_new (g, ds, &c, &error);
+  trainer = c.mode == NN_MODE_GAN ? nn_trainer_new_gan (g, disc, ds, &c, &error)
+                                  : nn_trainer_new (g, ds, &c, &error);
   if (trainer == NULL)
     return cli_fail (error);
   /* A trained project goes on from its weights. */
@@ -432,6 +524,7 @@ cli_train (int argc, char **argv)
   run.json = json;
   run.tty = isatty (fileno (stderr));
   run.epochs = c.epochs;
+  run.gan = c.mode == NN_MODE_GAN;
   run.history = g_array_new (FALSE, FALSE, sizeof (nn_epoch_record));
   run.stop = g_cancellable_new ();
   signal (SIGINT, on_sigint);
@@ -441,7 +534,11 @@ cli_train (int argc, char **argv)
   print_done (&run);
   if (!ok)
     status = cli_fail (error);
-  else if (save != NULL)
+  else if (samples != NULL && !save_samples (samples, trainer, ds, &error))
+    status = cli_fail (error);
+  else if (samples != NULL && !json)
+    fprintf (stderr, _ ("Wrote %s\n"), samples);
+  if (ok && status == 0 && save != NULL)
     {
       if (!save_project (save, project, g, spec, &options, ds, &c, &run, trainer, &error))
         status = cli_fail (error);

@@ -4,16 +4,23 @@
 static const nn_layer_ops *const kinds[] = {
   /* Core */
   &nn_input_ops,
+  &nn_embedding_ops,
   &nn_dense_ops,
   &nn_flatten_ops,
   &nn_reshape_ops,
   &nn_dropout_ops,
   /* Convolution */
   &nn_conv2d_ops,
+  &nn_conv2d_transpose_ops,
+  &nn_upsampling2d_ops,
   /* Pooling */
   &nn_maxpool2d_ops,
   &nn_avgpool2d_ops,
   &nn_globalavgpool2d_ops,
+  /* Recurrent */
+  &nn_simple_rnn_ops,
+  &nn_lstm_ops,
+  &nn_gru_ops,
   /* Normalisation */
   &nn_batchnorm_ops,
   /* Merge */
