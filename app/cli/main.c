@@ -11,6 +11,7 @@
 #include "cli-bench.h"
 #include "cli-diagram.h"
 #include "cli-inspect.h"
+#include "cli-render.h"
 #include "cli-summary.h"
 #include "cli-train.h"
 #include "data/dataset.h"
@@ -30,6 +31,7 @@ static const command commands[] = {
   { "summary", cli_summary, N_ ("Print a model’s layers, output shapes and parameter counts") },
   { "inspect", cli_inspect, N_ ("Describe a dataset and report problems in it") },
   { "diagram", cli_diagram, N_ ("Draw a model’s diagram as PNG or SVG") },
+  { "render", cli_render, N_ ("Draw a view inside a trained model as a PNG picture") },
 };
 
 static void
