@@ -3,6 +3,7 @@
 #pragma once
 
 #include "lab-data-page.h"
+#include "lab-inside-page.h"
 #include "lab-model-page.h"
 #include "lab-training-controller.h"
 #include "lab-training-page.h"
@@ -21,18 +22,20 @@ struct _LabWindow
   LabModelPage *model_page;
   LabDataPage *data_page;
   LabTrainingPage *training_page;
+  LabInsidePage *inside_page;
 
   /* owned */
   GSettings *settings;
   LabTrainingController *training;
-  char *pending_template;  /* from the command line, built once the data is in */
-  gboolean pending_train;  /* likewise, `--train` */
-  GFile *file;             /* the project's file, NULL until saved */
-  gboolean modified;       /* changes since it was opened or saved */
-  gboolean opening;        /* an opened project's data is loading */
-  GArray *history;         /* nn_epoch_record of the last run */
-  nn_project *opened;      /* the project as opened: its weights resume training */
-  guint64 opened_revision; /* the model's revision when it was opened */
+  char *pending_template;      /* from the command line, built once the data is in */
+  gboolean pending_train;      /* likewise, `--train` */
+  gint64 inside_snapshot_time; /* when the Inside tab last got weights from a batch */
+  GFile *file;                 /* the project's file, NULL until saved */
+  gboolean modified;           /* changes since it was opened or saved */
+  gboolean opening;            /* an opened project's data is loading */
+  GArray *history;             /* nn_epoch_record of the last run */
+  nn_project *opened;          /* the project as opened: its weights resume training */
+  guint64 opened_revision;     /* the model's revision when it was opened */
 };
 
 void _lab_window_toast (LabWindow *self, const char *message);

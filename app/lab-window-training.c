@@ -41,10 +41,40 @@ on_state_changed (LabTrainingController *training, GParamSpec *pspec, LabWindow 
   update_actions (self);
 }
 
+/* The Inside tab follows the run while it is visible: weights at the end
+ * of each epoch (at most twice a second, as fast as it redraws) and every
+ * 2 s within long epochs — a snapshot waits for the batch in progress, so
+ * not more often — and the trained model at the end. */
+static void
+update_inside (LabWindow *self, const nn_train_event *e)
+{
+  gint64 now = g_get_monotonic_time ();
+  float *weights;
+  gsize n = 0;
+
+  if (e->kind == NN_EVENT_DONE)
+    {
+      lab_inside_page_set_model_done (self->inside_page,
+                                      lab_training_controller_get_model (self->training));
+      return;
+    }
+  if (!gtk_widget_get_mapped (GTK_WIDGET (self->inside_page)) ||
+      (e->kind == NN_EVENT_BATCH && now - self->inside_snapshot_time < 2 * G_USEC_PER_SEC) ||
+      (e->kind == NN_EVENT_EPOCH && now - self->inside_snapshot_time < G_USEC_PER_SEC / 2) ||
+      (e->kind != NN_EVENT_BATCH && e->kind != NN_EVENT_EPOCH))
+    return;
+  self->inside_snapshot_time = now;
+  weights = lab_training_controller_snapshot (self->training, &n);
+  if (weights != NULL)
+    lab_inside_page_update_weights (self->inside_page, weights, n);
+  nn_free_floats (weights);
+}
+
 static void
 on_event (LabTrainingController *training, const nn_train_event *e, LabWindow *self)
 {
   lab_training_page_show_event (self->training_page, e);
+  update_inside (self, e);
   if (e->kind == NN_EVENT_DONE && e->reason == NN_DONE_DIVERGED)
     _lab_window_toast (self, _ ("Training diverged: see the Training tab for what to change"));
 }
@@ -57,6 +87,7 @@ start_run (LabWindow *self, gboolean paused)
   g_autoptr (GError) error = NULL;
   const nn_project *from;
   nn_trainer_config config;
+  nn_split split;
 
   if (ds == NULL)
     {
@@ -80,6 +111,16 @@ start_run (LabWindow *self, gboolean paused)
       return FALSE;
     }
   lab_training_page_begin_run (self->training_page, &config);
+  /* The same split as the trainer's (same data, fractions and seed): the
+   * Inside tab looks at the test part. */
+  if (nn_split_make (ds, config.val_fraction, config.test_fraction, config.seed, &split, &error))
+    {
+      if (!lab_inside_page_set_run (self->inside_page, lab_model_page_get_graph (self->model_page),
+                                    ds, &split, config.loss, &error))
+        _lab_window_toast (self, error->message);
+      nn_split_clear (&split);
+    }
+  g_clear_error (&error);
   if (from != NULL)
     _lab_window_toast (self, _ ("Training goes on from the weights saved in the project"));
   adw_view_stack_set_visible_child_name (self->stack, "training");

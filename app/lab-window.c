@@ -134,6 +134,7 @@ lab_window_class_init (LabWindowClass *klass)
   g_type_ensure (LAB_TYPE_MODEL_PAGE);
   g_type_ensure (LAB_TYPE_DATA_PAGE);
   g_type_ensure (LAB_TYPE_TRAINING_PAGE);
+  g_type_ensure (LAB_TYPE_INSIDE_PAGE);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/layerlab/Layerlab/ui/lab-window.ui");
@@ -143,6 +144,7 @@ lab_window_class_init (LabWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, LabWindow, model_page);
   gtk_widget_class_bind_template_child (widget_class, LabWindow, data_page);
   gtk_widget_class_bind_template_child (widget_class, LabWindow, training_page);
+  gtk_widget_class_bind_template_child (widget_class, LabWindow, inside_page);
 }
 
 static void

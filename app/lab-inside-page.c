@@ -1,0 +1,1081 @@
+/* lab-inside-page.c — see lab-inside-page.h. The page's state for one run
+ * (its model, its copy of the samples) is an Inspector shared, reference
+ * counted, with the job computing on it; only one job runs at a time, so
+ * the model is never used by two threads at once. */
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <string.h>
+
+#include "error.h"
+#include "lab-draw-pad.h"
+#include "lab-file-chooser.h"
+#include "lab-inside-page.h"
+#include "lab-inside-viewer.h"
+
+/* Weight snapshots recompute the visible view at most this often. */
+#define MIN_INTERVAL_US (G_USEC_PER_SEC / 2)
+/* Samples copied for the views: the whole test part (Fashion-MNIST has
+ * 10,000) and, for the decision boundary, this many training points. */
+#define MAX_TEST       10000
+#define MAX_POINTS     1000
+#define MAX_MISTAKES   48
+#define BOUNDARY_CELLS 120
+#define HISTOGRAM_BINS 40
+#define COMPILE_BATCH  64
+
+typedef enum
+{
+  PAGE_ACTIVATIONS,
+  PAGE_FILTERS,
+  PAGE_CONFUSION,
+  PAGE_MISTAKES,
+  PAGE_SALIENCY,
+  PAGE_BOUNDARY,
+  PAGE_DRAW,
+  N_PAGES
+} Page;
+
+static const struct
+{
+  const char *id;
+  const char *title;
+  const char *icon;
+  const char *hint;
+  gboolean sample;        /* shows the sample picker */
+  LabInsideView views[2]; /* what its viewers show */
+  int n_views;
+} pages[N_PAGES] = {
+  { "activations",
+    N_ ("Activations"),
+    "view-grid-symbolic",
+    N_ ("Every layer’s output for one test sample. Hover a tile to read its value."),
+    TRUE,
+    { LAB_INSIDE_ACTIVATIONS },
+    1 },
+  { "filters",
+    N_ ("Filters & Weights"),
+    "image-x-generic-symbolic",
+    N_ ("The first layer’s kernels, and each layer’s weights and gradients: vanishing or "
+        "exploding gradients show here."),
+    FALSE,
+    { LAB_INSIDE_FILTERS, LAB_INSIDE_HISTOGRAMS },
+    2 },
+  { "confusion",
+    N_ ("Confusion Matrix"),
+    "view-app-grid-symbolic",
+    N_ ("Test samples by true and predicted class, with precision and recall. Click a cell to "
+        "see its samples."),
+    FALSE,
+    { LAB_INSIDE_CONFUSION },
+    1 },
+  { "misclassified",
+    N_ ("Mistakes"),
+    "dialog-warning-symbolic",
+    N_ ("The test samples the model got wrong while most sure of itself. Click one to look "
+        "inside."),
+    FALSE,
+    { LAB_INSIDE_MISCLASSIFIED },
+    1 },
+  { "saliency",
+    N_ ("Saliency"),
+    "find-location-symbolic",
+    N_ ("The input values that move the predicted class’s score the most."),
+    TRUE,
+    { LAB_INSIDE_SALIENCY },
+    1 },
+  { "boundary",
+    N_ ("Decision Boundary"),
+    "applications-science-symbolic",
+    N_ ("The model’s answer over the plane of 2-D data, the training points on top, and what "
+        "each hidden unit sees."),
+    FALSE,
+    { LAB_INSIDE_BOUNDARY },
+    1 },
+  { "draw",
+    N_ ("Draw & Predict"),
+    "document-edit-symbolic",
+    N_ ("Draw a sample with the mouse and watch the prediction change as you draw."),
+    FALSE,
+    { LAB_INSIDE_ACTIVATIONS },
+    1 },
+};
+
+/* ---- the run's state, shared with the worker --------------------------- */
+
+typedef struct
+{
+  nn_model *model;
+  nn_dataset *ds; /* the copy: test samples, training points, the drawing */
+  int *test, n_test;
+  int *points, n_points;
+  int drawing; /* index of the drawing's slot, or -1 for data that is not images */
+  nn_loss_kind loss;
+} Inspector;
+
+static void
+inspector_clear (Inspector *insp)
+{
+  nn_model_free (insp->model);
+  nn_dataset_free (insp->ds);
+  g_free (insp->test);
+  g_free (insp->points);
+}
+
+static void
+inspector_unref (Inspector *insp)
+{
+  g_atomic_rc_box_release_full (insp, (GDestroyNotify) inspector_clear);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Inspector, inspector_unref)
+
+/* The samples idx[0..n) of ds, and `extra` blank ones after them, as a
+ * dataset of their own: the page's views keep working whatever happens to
+ * the Data tab's dataset afterwards (a new load frees it). */
+static nn_dataset *
+copy_samples (const nn_dataset *ds, const int *idx, int n, int extra)
+{
+  nn_dataset *c = g_new0 (nn_dataset, 1);
+  gsize size = nn_dataset_input_size (ds);
+  gsize element = ds->store == NN_STORE_U8 ? 1 : ds->store == NN_STORE_F32 ? 4 : 4;
+  const guint8 *src = ds->store == NN_STORE_U8    ? (const guint8 *) ds->u8
+                      : ds->store == NN_STORE_F32 ? (const guint8 *) ds->f32
+                                                  : (const guint8 *) ds->tokens;
+  guint8 *dst;
+  int total = n + extra;
+
+  c->spec = g_strdup (ds->spec);
+  c->name = g_strdup (ds->name);
+  c->source = g_strdup (ds->source);
+  c->task = ds->task;
+  c->store = ds->store;
+  c->input_shape = ds->input_shape;
+  c->n_samples = c->n_train = total;
+  c->n_classes = ds->n_classes;
+  c->class_names = g_strdupv (ds->class_names);
+  c->target_size = ds->target_size;
+  c->feature_names = g_strdupv (ds->feature_names);
+  c->vocab = g_strdupv (ds->vocab);
+  c->vocab_size = ds->vocab_size;
+
+  dst = g_malloc0 ((gsize) total * size * element);
+  for (int i = 0; i < n; i++)
+    memcpy (dst + (gsize) i * size * element, src + (gsize) idx[i] * size * element,
+            size * element);
+  if (ds->store == NN_STORE_U8)
+    c->u8 = dst;
+  else if (ds->store == NN_STORE_F32)
+    c->f32 = (float *) dst;
+  else
+    c->tokens = (gint32 *) dst;
+
+  if (ds->labels != NULL)
+    {
+      c->labels = g_new0 (gint32, total);
+      for (int i = 0; i < n; i++)
+        c->labels[i] = ds->labels[idx[i]];
+    }
+  if (ds->targets != NULL)
+    {
+      c->targets = g_new0 (float, (gsize) total * ds->target_size);
+      for (int i = 0; i < n; i++)
+        memcpy (c->targets + (gsize) i * ds->target_size,
+                ds->targets + (gsize) idx[i] * ds->target_size, sizeof (float) * ds->target_size);
+    }
+  if (ds->mean != NULL)
+    {
+      c->mean = g_memdup2 (ds->mean, sizeof (float) * size);
+      c->inv_std = g_memdup2 (ds->inv_std, sizeof (float) * size);
+    }
+  return c;
+}
+
+/* ---- jobs -------------------------------------------------------------- */
+
+typedef struct
+{
+  Inspector *insp;
+  Page page;
+  guint generation;
+  int sample;
+  float *weights;                /* NULL: the model's weights are current */
+  float *drawing;                /* PAGE_DRAW: the pad's image, input size floats */
+  int cell_true, cell_predicted; /* PAGE_MISTAKES: one confusion cell, or -1 */
+  /* results, one per viewer of the page */
+  gpointer data[2];
+  GDestroyNotify free_func[2];
+  char *message[2];
+} Job;
+
+static void
+job_free (Job *job)
+{
+  for (int k = 0; k < 2; k++)
+    {
+      if (job->data[k] != NULL)
+        job->free_func[k](job->data[k]);
+      g_free (job->message[k]);
+    }
+  g_clear_pointer (&job->insp, inspector_unref);
+  g_free (job->weights);
+  g_free (job->drawing);
+  g_free (job);
+}
+
+static void
+job_put (Job *job, int k, gpointer data, GDestroyNotify free_func, GError *error)
+{
+  job->data[k] = data;
+  job->free_func[k] = free_func;
+  if (data == NULL)
+    job->message[k] = g_strdup (error != NULL ? error->message : "");
+}
+
+/* The test samples of one confusion cell, most confident first, in the
+ * shape of a mistakes list so the gallery can show them. */
+static nn_mistakes *
+cell_samples (Inspector *insp, int true_class, int predicted)
+{
+  nn_model *m = insp->model;
+  int batch = nn_model_batch (m), k = (int) nn_model_output_size (m);
+  gsize in = nn_model_input_size (m);
+  g_autofree float *x = g_new (float, (gsize) batch *in);
+  g_autofree float *probs = g_new (float, MAX (k, 2));
+  g_autofree gint32 *labels = g_new (gint32, batch);
+  g_autoptr (GArray) items = g_array_new (FALSE, FALSE, sizeof (nn_mistake));
+  nn_mistakes *mk = g_new0 (nn_mistakes, 1);
+
+  for (int start = 0; start < insp->n_test; start += batch)
+    {
+      int n = MIN (batch, insp->n_test - start);
+      const float *out;
+
+      nn_dataset_gather (insp->ds, insp->test + start, n, x, labels, NULL);
+      nn_model_forward (m, x, n, FALSE, NULL);
+      out = nn_model_output (m);
+      for (int s = 0; s < n; s++)
+        {
+          int classes = nn_inspect_probabilities (m, out + (gsize) s * k, k, probs);
+          int best = 0;
+
+          for (int c = 1; c < classes; c++)
+            if (probs[c] > probs[best])
+              best = c;
+          if (labels[s] == true_class && best == predicted)
+            {
+              nn_mistake item = { insp->test[start + s], true_class, predicted, probs[predicted],
+                                  probs[true_class] };
+              g_array_append_val (items, item);
+            }
+        }
+      mk->examined += n;
+    }
+
+  mk->n_classes = insp->ds->n_classes;
+  mk->class_names = g_strdupv (insp->ds->class_names);
+  mk->wrong = (int) items->len;
+  mk->n_items = MIN ((int) items->len, MAX_MISTAKES);
+  /* Most confident first, as the mistakes gallery orders them. */
+  for (guint i = 1; i < items->len; i++)
+    for (guint j = i; j > 0 && g_array_index (items, nn_mistake, j).confidence >
+                                 g_array_index (items, nn_mistake, j - 1).confidence;
+         j--)
+      {
+        nn_mistake t = g_array_index (items, nn_mistake, j);
+        g_array_index (items, nn_mistake, j) = g_array_index (items, nn_mistake, j - 1);
+        g_array_index (items, nn_mistake, j - 1) = t;
+      }
+  mk->items = g_memdup2 (items->data, sizeof (nn_mistake) * mk->n_items);
+  return mk;
+}
+
+static void
+write_drawing (Inspector *insp, const float *image)
+{
+  gsize size = nn_dataset_input_size (insp->ds);
+  guint8 *slot = insp->ds->u8 + (gsize) insp->drawing * size;
+
+  for (gsize i = 0; i < size; i++)
+    slot[i] = (guint8) (CLAMP (image[i], 0, 1) * 255 + 0.5f);
+}
+
+static void
+job_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
+{
+  Job *job = task_data;
+  Inspector *insp = job->insp;
+  g_autoptr (GError) e0 = NULL;
+  g_autoptr (GError) e1 = NULL;
+  gpointer r0 = NULL, r1 = NULL;
+  GDestroyNotify f0 = NULL, f1 = NULL;
+
+  if (job->weights != NULL)
+    nn_model_copy_weights_from (insp->model, job->weights);
+  switch (job->page)
+    {
+      case PAGE_ACTIVATIONS:
+        r0 = nn_inspect_activations (insp->model, insp->ds, job->sample, &e0);
+        f0 = (GDestroyNotify) nn_activations_free;
+        break;
+      case PAGE_FILTERS:
+        r0 = nn_inspect_filters (insp->model, &e0);
+        f0 = (GDestroyNotify) nn_filters_free;
+        r1 = nn_inspect_histograms (insp->model, insp->ds, insp->test, insp->n_test, insp->loss,
+                                    HISTOGRAM_BINS, &e1);
+        f1 = (GDestroyNotify) nn_histograms_free;
+        break;
+      case PAGE_CONFUSION:
+        r0 =
+          nn_inspect_confusion (insp->model, insp->ds, insp->test, insp->n_test, insp->loss, &e0);
+        f0 = (GDestroyNotify) nn_confusion_free;
+        break;
+      case PAGE_MISTAKES:
+        if (job->cell_true >= 0)
+          r0 = cell_samples (insp, job->cell_true, job->cell_predicted);
+        else
+          r0 = nn_inspect_misclassified (insp->model, insp->ds, insp->test, insp->n_test,
+                                         MAX_MISTAKES, &e0);
+        f0 = (GDestroyNotify) nn_mistakes_free;
+        break;
+      case PAGE_SALIENCY:
+        r0 = nn_inspect_saliency (insp->model, insp->ds, job->sample, &e0);
+        f0 = (GDestroyNotify) nn_saliency_free;
+        break;
+      case PAGE_BOUNDARY:
+        r0 = nn_inspect_boundary (insp->model, insp->ds, insp->points, insp->n_points,
+                                  BOUNDARY_CELLS, BOUNDARY_CELLS, &e0);
+        f0 = (GDestroyNotify) nn_boundary_free;
+        break;
+      case PAGE_DRAW:
+        write_drawing (insp, job->drawing);
+        r0 = nn_inspect_activations (insp->model, insp->ds, insp->drawing, &e0);
+        f0 = (GDestroyNotify) nn_activations_free;
+        break;
+      case N_PAGES:
+        g_assert_not_reached ();
+    }
+  job_put (job, 0, r0, f0, e0);
+  if (pages[job->page].n_views > 1)
+    job_put (job, 1, r1, f1, e1);
+  g_task_return_boolean (task, TRUE);
+}
+
+/* ---- the page ---------------------------------------------------------- */
+
+struct _LabInsidePage
+{
+  GtkWidget parent_instance;
+
+  /* template widgets */
+  GtkStack *state_stack;
+  GtkListBox *sidebar;
+  GtkLabel *title_label;
+  GtkLabel *hint_label;
+  GtkWidget *sample_box;
+  GtkSpinButton *sample_spin;
+  GtkLabel *count_label;
+  GtkButton *random_button;
+  GtkWidget *show_all_button;
+  GtkWidget *export_button;
+  GtkLabel *status_label;
+  GtkStack *view_stack;
+
+  /* built here */
+  LabInsideViewer *viewers[N_PAGES][2];
+  LabDrawPad *pad;
+  GtkLabel *prediction_label;
+
+  /* owned */
+  Inspector *insp;
+  float *weights; /* the latest snapshot, not yet sent to a job */
+  GCancellable *cancellable;
+  guint generation; /* bumped by every run, so old jobs' results are dropped */
+  gboolean stale[N_PAGES];
+  gboolean urgent; /* the user asked: no waiting for the interval */
+  gboolean busy;
+  gboolean done; /* the run has finished */
+  gint64 last_start;
+  gint64 last_duration; /* of the last job, in µs */
+  guint timeout_id;
+  Page current;
+  int cell_true, cell_predicted;
+};
+
+G_DEFINE_FINAL_TYPE (LabInsidePage, lab_inside_page, GTK_TYPE_WIDGET)
+
+static void schedule (LabInsidePage *self);
+
+static void
+mark_stale (LabInsidePage *self, Page page, gboolean urgent)
+{
+  self->stale[page] = TRUE;
+  self->urgent = self->urgent || (urgent && page == self->current);
+  schedule (self);
+}
+
+static void
+update_status (LabInsidePage *self)
+{
+  const char *text;
+
+  if (self->insp == NULL)
+    text = "";
+  else if (self->done)
+    text = _ ("The trained model");
+  else
+    text = _ ("Following the training live");
+  gtk_label_set_text (self->status_label, text);
+}
+
+static void
+show_prediction (LabInsidePage *self, const nn_activations *a)
+{
+  g_autofree char *text = NULL;
+
+  if (lab_draw_pad_is_empty (self->pad))
+    text = g_strdup (_ ("Draw something to see what the model makes of it"));
+  else if (a == NULL)
+    text = g_strdup ("");
+  else if (a->n_classes > 0 && a->predicted >= 0 && a->predicted < a->n_classes)
+    /* Translators: a class name and the model's confidence in it. */
+    text = g_strdup_printf (_ ("Looks like: %s (%.0f %%)"), a->class_names[a->predicted],
+                            100.0 * a->probs[a->predicted]);
+  else
+    text = g_strdup_printf (_ ("Output: %.4g"), a->nodes[a->n_nodes - 1].values[0]);
+  gtk_label_set_text (self->prediction_label, text);
+}
+
+static void
+on_job_done (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  LabInsidePage *self = LAB_INSIDE_PAGE (source);
+  Job *job = g_task_get_task_data (G_TASK (result));
+
+  if (g_cancellable_is_cancelled (g_task_get_cancellable (G_TASK (result))))
+    return;
+  self->busy = FALSE;
+  self->last_duration = g_get_monotonic_time () - self->last_start;
+  /* A run that was replaced while this job computed. */
+  if (job->generation == self->generation && self->insp != NULL)
+    {
+      for (int k = 0; k < pages[job->page].n_views; k++)
+        {
+          LabInsideViewer *viewer = self->viewers[job->page][k];
+
+          if (job->data[k] != NULL)
+            lab_inside_viewer_set_data (viewer, g_steal_pointer (&job->data[k]), job->free_func[k],
+                                        self->insp->ds);
+          else
+            lab_inside_viewer_set_message (viewer, job->message[k]);
+        }
+      if (job->page == PAGE_DRAW)
+        show_prediction (self, lab_inside_viewer_get_data (self->viewers[PAGE_DRAW][0]));
+    }
+  schedule (self);
+}
+
+static void
+start_job (LabInsidePage *self)
+{
+  g_autoptr (GTask) task = NULL;
+  Job *job = g_new0 (Job, 1);
+
+  job->insp = g_atomic_rc_box_acquire (self->insp);
+  job->page = self->current;
+  job->generation = self->generation;
+  job->sample = MIN (gtk_spin_button_get_value_as_int (self->sample_spin), self->insp->n_test - 1);
+  job->cell_true = self->cell_true;
+  job->cell_predicted = self->cell_predicted;
+  job->weights = g_steal_pointer (&self->weights);
+  if (self->current == PAGE_DRAW && self->insp->drawing >= 0)
+    {
+      const nn_shape *s = &self->insp->ds->input_shape;
+
+      job->drawing = g_new (float, nn_shape_size (s));
+      lab_draw_pad_get_image (self->pad, s->dim[2], s->dim[1], s->dim[0], job->drawing);
+    }
+
+  /* Said only where nothing is shown yet: views being refreshed keep their
+   * last picture instead of flickering. */
+  for (int k = 0; k < pages[self->current].n_views; k++)
+    if (lab_inside_viewer_get_data (self->viewers[self->current][k]) == NULL)
+      lab_inside_viewer_set_message (self->viewers[self->current][k], _ ("Computing…"));
+
+  self->stale[self->current] = FALSE;
+  self->urgent = FALSE;
+  self->busy = TRUE;
+  self->last_start = g_get_monotonic_time ();
+
+  task = g_task_new (self, self->cancellable, on_job_done, NULL);
+  g_task_set_task_data (task, job, (GDestroyNotify) job_free);
+  g_task_run_in_thread (task, job_thread);
+}
+
+static void
+on_interval (gpointer user_data)
+{
+  LabInsidePage *self = user_data;
+
+  self->timeout_id = 0;
+  schedule (self);
+}
+
+/* Starts the visible view's job when it needs one: at once when the user
+ * asked for it, else no sooner than MIN_INTERVAL_US after the last. */
+static void
+schedule (LabInsidePage *self)
+{
+  gint64 wait;
+
+  if (self->insp == NULL || self->busy || !self->stale[self->current] ||
+      !gtk_widget_get_mapped (GTK_WIDGET (self)))
+    return;
+  if (self->timeout_id != 0)
+    {
+      if (!self->urgent)
+        return;
+      g_clear_handle_id (&self->timeout_id, g_source_remove);
+    }
+  if (self->current == PAGE_DRAW && self->insp->drawing < 0)
+    {
+      self->stale[PAGE_DRAW] = FALSE;
+      lab_inside_viewer_set_message (
+        self->viewers[PAGE_DRAW][0],
+        _ ("Drawing needs a model of images; this dataset holds no images."));
+      return;
+    }
+  /* A heavy view (a confusion matrix over 10,000 samples) rests twice as
+   * long as it computed, so it takes at most a third of the machine from
+   * the training it watches. */
+  wait =
+    self->last_start + MAX (MIN_INTERVAL_US, 3 * self->last_duration) - g_get_monotonic_time ();
+  if (!self->urgent && wait > 0)
+    {
+      self->timeout_id = g_timeout_add_once ((guint) (wait / 1000) + 1, on_interval, self);
+      return;
+    }
+  start_job (self);
+}
+
+static void
+show_page (LabInsidePage *self, Page page)
+{
+  GtkListBoxRow *row = gtk_list_box_get_row_at_index (self->sidebar, page);
+
+  self->current = page;
+  if (gtk_list_box_get_selected_row (self->sidebar) != row)
+    gtk_list_box_select_row (self->sidebar, row);
+  gtk_stack_set_visible_child_name (self->view_stack, pages[page].id);
+  gtk_label_set_text (self->title_label, _ (pages[page].title));
+  gtk_widget_set_visible (self->sample_box, pages[page].sample);
+  gtk_widget_set_visible (self->show_all_button, page == PAGE_MISTAKES && self->cell_true >= 0);
+  if (page == PAGE_MISTAKES && self->cell_true >= 0 && self->insp != NULL)
+    {
+      char **names = self->insp->ds->class_names;
+      g_autofree char *hint = g_strdup_printf (
+        _ ("The test samples of class %s that the model took for %s, most confident first."),
+        names[self->cell_true], names[self->cell_predicted]);
+      gtk_label_set_text (self->hint_label, hint);
+    }
+  else
+    gtk_label_set_text (self->hint_label, _ (pages[page].hint));
+  self->urgent = TRUE;
+  schedule (self);
+}
+
+static void
+on_row_selected (GtkListBox *box, GtkListBoxRow *row, LabInsidePage *self)
+{
+  if (row != NULL && gtk_list_box_row_get_index (row) != (int) self->current)
+    show_page (self, gtk_list_box_row_get_index (row));
+}
+
+static void
+on_sample_changed (GtkSpinButton *spin, LabInsidePage *self)
+{
+  mark_stale (self, PAGE_ACTIVATIONS, TRUE);
+  mark_stale (self, PAGE_SALIENCY, TRUE);
+}
+
+static void
+on_random (GtkButton *button, LabInsidePage *self)
+{
+  if (self->insp != NULL && self->insp->n_test > 1)
+    gtk_spin_button_set_value (self->sample_spin, g_random_int_range (0, self->insp->n_test));
+}
+
+static void
+on_cell_activated (LabInsideViewer *viewer, int true_class, int predicted, LabInsidePage *self)
+{
+  self->cell_true = true_class;
+  self->cell_predicted = predicted;
+  lab_inside_viewer_set_data (self->viewers[PAGE_MISTAKES][0], NULL, NULL, NULL);
+  self->stale[PAGE_MISTAKES] = TRUE;
+  show_page (self, PAGE_MISTAKES);
+}
+
+static void
+on_show_all (GtkButton *button, LabInsidePage *self)
+{
+  self->cell_true = self->cell_predicted = -1;
+  lab_inside_viewer_set_data (self->viewers[PAGE_MISTAKES][0], NULL, NULL, NULL);
+  self->stale[PAGE_MISTAKES] = TRUE;
+  show_page (self, PAGE_MISTAKES);
+}
+
+/* A mistake's card: look inside that sample. The copy's first samples are
+ * the test part in order, so its index is its place there. */
+static void
+on_sample_activated (LabInsideViewer *viewer, int sample, LabInsidePage *self)
+{
+  gtk_spin_button_set_value (self->sample_spin, sample);
+  show_page (self, PAGE_ACTIVATIONS);
+}
+
+static void
+on_pad_changed (LabDrawPad *pad, LabInsidePage *self)
+{
+  if (lab_draw_pad_is_empty (pad))
+    show_prediction (self, NULL);
+  mark_stale (self, PAGE_DRAW, TRUE);
+}
+
+static void
+on_clear (GtkButton *button, LabInsidePage *self)
+{
+  lab_draw_pad_clear (self->pad);
+}
+
+/* ---- export ------------------------------------------------------------ */
+
+/* The page's views one above the other, in the window's colours. */
+static gboolean
+export_png (LabInsidePage *self, const char *path, GError **error)
+{
+  LabInsideViewer *first = self->viewers[self->current][0];
+  int width = MAX (800, gtk_widget_get_width (GTK_WIDGET (first)));
+  int heights[2] = { 0, 0 }, total = 0;
+  cairo_surface_t *surface;
+  cairo_status_t status;
+  LabInsideStyle style;
+  cairo_t *cr;
+
+  lab_inside_viewer_get_style (first, &style);
+  for (int k = 0; k < pages[self->current].n_views; k++)
+    {
+      LabInsideViewer *viewer = self->viewers[self->current][k];
+      gconstpointer data = lab_inside_viewer_get_data (viewer);
+
+      if (data != NULL)
+        heights[k] = lab_inside_measure (lab_inside_viewer_get_view (viewer), data, self->insp->ds,
+                                         width, &style);
+      total += heights[k];
+    }
+  if (total <= 0)
+    {
+      g_set_error_literal (error, NN_ERROR, NN_ERROR_INVALID,
+                           _ ("This view has nothing to export yet."));
+      return FALSE;
+    }
+
+  surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, width, total);
+  cr = cairo_create (surface);
+  cairo_set_source_rgba (cr, style.background.r, style.background.g, style.background.b, 1);
+  cairo_paint (cr);
+  for (int k = 0; k < pages[self->current].n_views; k++)
+    {
+      LabInsideViewer *viewer = self->viewers[self->current][k];
+
+      if (heights[k] == 0)
+        continue;
+      lab_inside_paint (cr, lab_inside_viewer_get_view (viewer),
+                        lab_inside_viewer_get_data (viewer), self->insp->ds, width, heights[k],
+                        &style);
+      cairo_translate (cr, 0, heights[k]);
+    }
+  cairo_destroy (cr);
+  status = cairo_surface_write_to_png (surface, path);
+  cairo_surface_destroy (surface);
+  if (status != CAIRO_STATUS_SUCCESS)
+    {
+      g_autofree char *name = g_filename_display_name (path);
+
+      g_set_error (error, NN_ERROR, NN_ERROR_IO, _ ("Could not write “%s”: %s"), name,
+                   cairo_status_to_string (status));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static void
+on_export_chosen (GtkWidget *owner, GFile *file)
+{
+  g_autoptr (GError) error = NULL;
+
+  if (!lab_inside_page_export (LAB_INSIDE_PAGE (owner), file, &error))
+    {
+      GtkRoot *root = gtk_widget_get_root (owner);
+      GtkWidget *dialog = adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                                                  _ ("Could Not Export the View"), error->message);
+
+      adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _ ("_Close"));
+      gtk_window_present (GTK_WINDOW (dialog));
+    }
+}
+
+static void
+on_export (GtkButton *button, LabInsidePage *self)
+{
+  g_autofree char *name = g_strdup_printf ("%s.png", pages[self->current].id);
+
+  lab_file_chooser_save (GTK_WIDGET (self), _ ("Export View as PNG"), name, on_export_chosen);
+}
+
+/* ---- building ---------------------------------------------------------- */
+
+static GtkWidget *
+scrolled (GtkWidget *child)
+{
+  GtkWidget *window = gtk_scrolled_window_new ();
+
+  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (window), GTK_POLICY_NEVER,
+                                  GTK_POLICY_AUTOMATIC);
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (window), child);
+  gtk_widget_set_vexpand (window, TRUE);
+  gtk_widget_set_hexpand (window, TRUE);
+  return window;
+}
+
+static GtkWidget *
+build_draw_page (LabInsidePage *self, GtkWidget *viewer)
+{
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 18);
+  GtkWidget *left = gtk_box_new (GTK_ORIENTATION_VERTICAL, 12);
+  GtkWidget *right = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
+  GtkWidget *caption, *clear;
+
+  gtk_widget_set_margin_start (left, 18);
+  gtk_widget_set_margin_top (left, 12);
+  gtk_widget_set_margin_bottom (left, 12);
+  self->pad = LAB_DRAW_PAD (lab_draw_pad_new ());
+  gtk_widget_set_size_request (GTK_WIDGET (self->pad), 292, 292);
+  gtk_box_append (GTK_BOX (left), GTK_WIDGET (self->pad));
+  caption = gtk_label_new (
+    _ ("White strokes on black, like the dataset’s images. Drag with the right button to erase."));
+  gtk_label_set_wrap (GTK_LABEL (caption), TRUE);
+  gtk_label_set_max_width_chars (GTK_LABEL (caption), 36);
+  gtk_label_set_xalign (GTK_LABEL (caption), 0);
+  gtk_widget_add_css_class (caption, "dim-label");
+  gtk_box_append (GTK_BOX (left), caption);
+  clear = gtk_button_new_with_mnemonic (_ ("_Clear"));
+  gtk_widget_set_halign (clear, GTK_ALIGN_START);
+  g_signal_connect (clear, "clicked", G_CALLBACK (on_clear), self);
+  gtk_box_append (GTK_BOX (left), clear);
+
+  self->prediction_label = GTK_LABEL (gtk_label_new (NULL));
+  gtk_label_set_xalign (self->prediction_label, 0);
+  gtk_label_set_wrap (self->prediction_label, TRUE);
+  gtk_widget_add_css_class (GTK_WIDGET (self->prediction_label), "title-2");
+  gtk_widget_set_margin_top (GTK_WIDGET (self->prediction_label), 12);
+  gtk_widget_set_margin_end (GTK_WIDGET (self->prediction_label), 18);
+  gtk_box_append (GTK_BOX (right), GTK_WIDGET (self->prediction_label));
+  gtk_box_append (GTK_BOX (right), scrolled (viewer));
+  gtk_widget_set_hexpand (right, TRUE);
+
+  gtk_box_append (GTK_BOX (box), left);
+  gtk_box_append (GTK_BOX (box), right);
+  g_signal_connect (self->pad, "changed", G_CALLBACK (on_pad_changed), self);
+  return box;
+}
+
+static void
+build_views (LabInsidePage *self)
+{
+  for (int p = 0; p < N_PAGES; p++)
+    {
+      GtkWidget *row_box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
+      GtkWidget *label = gtk_label_new (_ (pages[p].title));
+      GtkWidget *content;
+
+      gtk_box_append (GTK_BOX (row_box), gtk_image_new_from_icon_name (pages[p].icon));
+      gtk_label_set_xalign (GTK_LABEL (label), 0);
+      gtk_box_append (GTK_BOX (row_box), label);
+      gtk_list_box_append (self->sidebar, row_box);
+
+      for (int k = 0; k < pages[p].n_views; k++)
+        {
+          GtkWidget *viewer = lab_inside_viewer_new (pages[p].views[k]);
+
+          self->viewers[p][k] = LAB_INSIDE_VIEWER (viewer);
+          gtk_widget_set_name (viewer, pages[p].id);
+          gtk_accessible_update_property (GTK_ACCESSIBLE (viewer), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                          _ (pages[p].title), -1);
+        }
+      if (p == PAGE_DRAW)
+        content = build_draw_page (self, GTK_WIDGET (self->viewers[p][0]));
+      else
+        {
+          GtkWidget *column = gtk_box_new (GTK_ORIENTATION_VERTICAL, 18);
+
+          for (int k = 0; k < pages[p].n_views; k++)
+            gtk_box_append (GTK_BOX (column), GTK_WIDGET (self->viewers[p][k]));
+          gtk_widget_set_margin_start (column, 18);
+          gtk_widget_set_margin_end (column, 18);
+          gtk_widget_set_margin_top (column, 12);
+          gtk_widget_set_margin_bottom (column, 18);
+          content = scrolled (column);
+        }
+      gtk_stack_add_named (self->view_stack, content, pages[p].id);
+    }
+  g_signal_connect (self->viewers[PAGE_CONFUSION][0], "cell-activated",
+                    G_CALLBACK (on_cell_activated), self);
+  g_signal_connect (self->viewers[PAGE_MISTAKES][0], "sample-activated",
+                    G_CALLBACK (on_sample_activated), self);
+}
+
+/* ---- object ------------------------------------------------------------ */
+
+static void
+lab_inside_page_map (GtkWidget *widget)
+{
+  GTK_WIDGET_CLASS (lab_inside_page_parent_class)->map (widget);
+  LAB_INSIDE_PAGE (widget)->urgent = TRUE;
+  schedule (LAB_INSIDE_PAGE (widget));
+}
+
+static void
+forget_run (LabInsidePage *self)
+{
+  /* The viewers borrow the copy of the data: let go of it first. */
+  for (int p = 0; p < N_PAGES; p++)
+    for (int k = 0; k < pages[p].n_views; k++)
+      if (self->viewers[p][k] != NULL)
+        lab_inside_viewer_set_data (self->viewers[p][k], NULL, NULL, NULL);
+  g_clear_pointer (&self->insp, inspector_unref);
+  g_clear_pointer (&self->weights, g_free);
+  g_clear_handle_id (&self->timeout_id, g_source_remove);
+  self->generation++;
+}
+
+static void
+lab_inside_page_dispose (GObject *object)
+{
+  LabInsidePage *self = LAB_INSIDE_PAGE (object);
+
+  g_cancellable_cancel (self->cancellable);
+  forget_run (self);
+  gtk_widget_dispose_template (GTK_WIDGET (self), LAB_TYPE_INSIDE_PAGE);
+  memset (self->viewers, 0, sizeof self->viewers);
+  G_OBJECT_CLASS (lab_inside_page_parent_class)->dispose (object);
+}
+
+static void
+lab_inside_page_finalize (GObject *object)
+{
+  LabInsidePage *self = LAB_INSIDE_PAGE (object);
+
+  g_clear_object (&self->cancellable);
+  G_OBJECT_CLASS (lab_inside_page_parent_class)->finalize (object);
+}
+
+static void
+lab_inside_page_class_init (LabInsidePageClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = lab_inside_page_dispose;
+  object_class->finalize = lab_inside_page_finalize;
+  widget_class->map = lab_inside_page_map;
+
+  gtk_widget_class_set_template_from_resource (
+    widget_class, "/io/github/layerlab/Layerlab/ui/lab-inside-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, LabInsidePage, state_stack);
+  gtk_widget_class_bind_template_child (widget_class, LabInsidePage, sidebar);
+  gtk_widget_class_bind_template_child (widget_class, LabInsidePage, title_label);
+  gtk_widget_class_bind_template_child (widget_class, LabInsidePage, hint_label);
+  gtk_widget_class_bind_template_child (widget_class, LabInsidePage, sample_box);
+  gtk_widget_class_bind_template_child (widget_class, LabInsidePage, sample_spin);
+  gtk_widget_class_bind_template_child (widget_class, LabInsidePage, count_label);
+  gtk_widget_class_bind_template_child (widget_class, LabInsidePage, random_button);
+  gtk_widget_class_bind_template_child (widget_class, LabInsidePage, show_all_button);
+  gtk_widget_class_bind_template_child (widget_class, LabInsidePage, export_button);
+  gtk_widget_class_bind_template_child (widget_class, LabInsidePage, status_label);
+  gtk_widget_class_bind_template_child (widget_class, LabInsidePage, view_stack);
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+}
+
+static void
+lab_inside_page_init (LabInsidePage *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+  self->cancellable = g_cancellable_new ();
+  self->cell_true = self->cell_predicted = -1;
+  build_views (self);
+  g_signal_connect (self->sidebar, "row-selected", G_CALLBACK (on_row_selected), self);
+  g_signal_connect (self->sample_spin, "value-changed", G_CALLBACK (on_sample_changed), self);
+  g_signal_connect (self->random_button, "clicked", G_CALLBACK (on_random), self);
+  g_signal_connect (self->show_all_button, "clicked", G_CALLBACK (on_show_all), self);
+  g_signal_connect (self->export_button, "clicked", G_CALLBACK (on_export), self);
+  show_page (self, PAGE_ACTIVATIONS);
+  show_prediction (self, NULL);
+}
+
+GtkWidget *
+lab_inside_page_new (void)
+{
+  return g_object_new (LAB_TYPE_INSIDE_PAGE, NULL);
+}
+
+gboolean
+lab_inside_page_set_run (LabInsidePage *self, const nn_graph *graph, const nn_dataset *ds,
+                         const nn_split *split, nn_loss_kind loss, GError **error)
+{
+  g_autoptr (nn_model) model = NULL;
+  g_autofree int *idx = NULL;
+  gboolean plane, images;
+  Inspector *insp;
+  int n_test, n_points, n;
+
+  g_return_val_if_fail (LAB_IS_INSIDE_PAGE (self), FALSE);
+
+  forget_run (self);
+  self->done = FALSE;
+  self->cell_true = self->cell_predicted = -1;
+  gtk_stack_set_visible_child_name (self->state_stack, "empty");
+  update_status (self);
+  if (graph == NULL)
+    return TRUE;
+
+  model = nn_model_compile (graph, COMPILE_BATCH, 0, error);
+  if (model == NULL)
+    return FALSE;
+
+  /* Looking inside happens on samples the model never trained on. */
+  n_test = MIN (split->n_test > 0 ? split->n_test : split->n_val, MAX_TEST);
+  plane = ds->store == NN_STORE_F32 && nn_dataset_input_size (ds) == 2;
+  n_points = plane ? MIN (split->n_train, MAX_POINTS) : 0;
+  images = ds->store == NN_STORE_U8 && ds->input_shape.rank == 3;
+  n = n_test + n_points;
+  idx = g_new (int, MAX (n, 1));
+  memcpy (idx, split->n_test > 0 ? split->test : split->val, sizeof (int) * n_test);
+  memcpy (idx + n_test, split->train, sizeof (int) * n_points);
+
+  insp = g_atomic_rc_box_new0 (Inspector);
+  insp->model = g_steal_pointer (&model);
+  insp->ds = copy_samples (ds, idx, n, images ? 1 : 0);
+  insp->n_test = n_test;
+  insp->test = g_new (int, MAX (n_test, 1));
+  for (int i = 0; i < n_test; i++)
+    insp->test[i] = i;
+  insp->n_points = n_points > 0 ? n_points : n_test;
+  insp->points = g_new (int, MAX (insp->n_points, 1));
+  for (int i = 0; i < insp->n_points; i++)
+    insp->points[i] = n_points > 0 ? n_test + i : i;
+  insp->drawing = images ? n : -1;
+  insp->loss = loss;
+  self->insp = insp;
+
+  /* Numbered from 0, as the views and the CLI number samples. */
+  gtk_spin_button_set_range (self->sample_spin, 0, MAX (n_test - 1, 0));
+  gtk_spin_button_set_value (self->sample_spin, 0);
+  {
+    g_autofree char *count =
+      g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d in all", "%d in all", n_test), n_test);
+    gtk_label_set_text (self->count_label, count);
+  }
+  for (int p = 0; p < N_PAGES; p++)
+    self->stale[p] = TRUE;
+  gtk_stack_set_visible_child_name (self->state_stack, "views");
+  update_status (self);
+  show_page (self, self->current);
+  return TRUE;
+}
+
+void
+lab_inside_page_update_weights (LabInsidePage *self, const float *snapshot, gsize n)
+{
+  g_return_if_fail (LAB_IS_INSIDE_PAGE (self));
+
+  /* A snapshot of another model (a run this page was not told of). */
+  if (self->insp == NULL || snapshot == NULL || n != nn_model_snapshot_size (self->insp->model))
+    return;
+  g_free (self->weights);
+  self->weights = g_memdup2 (snapshot, sizeof (float) * n);
+  for (int p = 0; p < N_PAGES; p++)
+    self->stale[p] = TRUE;
+  schedule (self);
+}
+
+void
+lab_inside_page_set_model_done (LabInsidePage *self, nn_model *trained)
+{
+  g_autofree float *weights = NULL;
+  gsize n;
+
+  g_return_if_fail (LAB_IS_INSIDE_PAGE (self));
+
+  if (self->insp == NULL || trained == NULL)
+    return;
+  n = nn_model_snapshot_size (trained);
+  weights = g_new (float, n);
+  nn_model_copy_weights_to (trained, weights);
+  lab_inside_page_update_weights (self, weights, n);
+  self->done = TRUE;
+  self->urgent = TRUE;
+  update_status (self);
+  schedule (self);
+}
+
+gboolean
+lab_inside_page_show_view (LabInsidePage *self, const char *id)
+{
+  g_return_val_if_fail (LAB_IS_INSIDE_PAGE (self), FALSE);
+
+  for (int p = 0; p < N_PAGES; p++)
+    if (g_strcmp0 (pages[p].id, id) == 0)
+      {
+        show_page (self, p);
+        return TRUE;
+      }
+  return FALSE;
+}
+
+const char *
+lab_inside_page_get_view (LabInsidePage *self)
+{
+  g_return_val_if_fail (LAB_IS_INSIDE_PAGE (self), NULL);
+  return pages[self->current].id;
+}
+
+gboolean
+lab_inside_page_export (LabInsidePage *self, GFile *file, GError **error)
+{
+  g_autofree char *path = NULL;
+
+  g_return_val_if_fail (LAB_IS_INSIDE_PAGE (self), FALSE);
+  g_return_val_if_fail (G_IS_FILE (file), FALSE);
+
+  if (self->insp == NULL)
+    {
+      g_set_error_literal (error, NN_ERROR, NN_ERROR_INVALID,
+                           _ ("There is nothing to export yet: train a model first."));
+      return FALSE;
+    }
+  path = g_file_get_path (file);
+  if (path == NULL)
+    {
+      g_set_error_literal (error, NN_ERROR, NN_ERROR_IO,
+                           _ ("Images can only be saved to a local folder."));
+      return FALSE;
+    }
+  return export_png (self, path, error);
+}
+
+gboolean
+lab_inside_page_is_busy (LabInsidePage *self)
+{
+  g_return_val_if_fail (LAB_IS_INSIDE_PAGE (self), FALSE);
+  return self->insp != NULL && (self->busy || self->stale[self->current]);
+}
