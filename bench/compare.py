@@ -20,7 +20,7 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-CASES = [("mlp", 32), ("seed-cnn", 32), ("lenet", 32), ("seed-cnn", 128)]
+CASES = [("mlp", 32), ("seed-cnn", 32), ("lenet", 32), ("seed-cnn", 128), ("char-lstm", 64)]
 TIME = "/usr/bin/time"
 TORCH_PYTHON = "/usr/bin/python3"
 

@@ -26,7 +26,30 @@ def build(model):
             nn.Conv2d(6, 16, 5), nn.ReLU(), nn.MaxPool2d(2),
             nn.Flatten(), nn.Linear(16 * 5 * 5, 120), nn.ReLU(),
             nn.Linear(120, 84), nn.ReLU(), nn.Linear(84, 10))
+    if model in ("char-lstm", "char-gru"):
+        return CharRNN(nn.LSTM if model == "char-lstm" else nn.GRU)
     raise SystemExit(f"unknown model {model}")
+
+
+class CharRNN(nn.Module):
+    """Layerlab's char-lstm / char-gru without a dataset: 16 token ids of a
+    vocabulary of 64 → Embedding 32 → LSTM/GRU 128 (last state) → 10 classes."""
+
+    def __init__(self, cell):
+        super().__init__()
+        self.embedding = nn.Embedding(64, 32)
+        self.rnn = cell(32, 128, batch_first=True)
+        self.dense = nn.Linear(128, 10)
+
+    def forward(self, x):
+        out, _ = self.rnn(self.embedding(x))
+        return self.dense(out[:, -1])
+
+
+def make_input(model, batch):
+    if model in ("char-lstm", "char-gru"):
+        return torch.randint(0, 64, (batch, 16))
+    return torch.rand(batch, 1, 28, 28)
 
 
 def main():
@@ -43,7 +66,7 @@ def main():
     net = build(a.model)
     opt = torch.optim.Adam(net.parameters(), lr=1e-3)
     loss_fn = nn.CrossEntropyLoss()
-    x = torch.rand(a.batch, 1, 28, 28)
+    x = make_input(a.model, a.batch)
     y = torch.randint(0, 10, (a.batch,))
 
     def step():
