@@ -8,6 +8,7 @@
 #include "lab-training-controller.h"
 #include "lab-training-page.h"
 #include "lab-window.h"
+#include "templates.h"
 
 G_BEGIN_DECLS
 
@@ -36,6 +37,7 @@ struct _LabWindow
   GArray *history;             /* nn_epoch_record of the last run */
   nn_project *opened;          /* the project as opened: its weights resume training */
   guint64 opened_revision;     /* the model's revision when it was opened */
+  const nn_template *template; /* the last template used: how to train its model */
 };
 
 void _lab_window_toast (LabWindow *self, const char *message);

@@ -188,6 +188,7 @@ _lab_window_resume_weights (LabWindow *self)
 static void
 reset (LabWindow *self)
 {
+  self->template = NULL;
   g_clear_pointer (&self->opened, nn_project_free);
   lab_training_controller_stop (self->training);
   lab_model_page_set_graph (self->model_page, nn_graph_new ());

@@ -96,10 +96,25 @@ start_run (LabWindow *self, gboolean paused)
       return FALSE;
     }
   nn_trainer_config_init (&config);
+  /* The template says what kind of model it is (a classifier, an
+   * autoencoder …); the training page has the user's settings. */
+  if (self->template != NULL)
+    nn_template_apply_config (self->template, ds, &config);
+  if (config.mode == NN_MODE_GAN)
+    {
+      lab_training_page_show_message (
+        self->training_page,
+        _ ("A GAN trains two models against each other; in this version the window does not "
+           "run them yet. Train it with “layerlab-cli train --model gan --data fashion-mnist "
+           "--samples grid.png”."),
+        TRUE);
+      adw_view_stack_set_visible_child_name (self->stack, "training");
+      return FALSE;
+    }
   lab_training_page_get_config (self->training_page, &config);
   config.val_fraction = lab_data_page_get_val_fraction (self->data_page);
   config.test_fraction = lab_data_page_get_test_fraction (self->data_page);
-  if (ds->task == NN_TASK_REGRESS)
+  if (ds->task == NN_TASK_REGRESS || config.mode == NN_MODE_AUTOENCODER)
     config.loss = NN_LOSS_MSE;
 
   from = _lab_window_resume_weights (self);

@@ -60,7 +60,8 @@ on_drop (GtkDropTarget *target, const GValue *value, double x, double y, gpointe
 static void
 on_template_used (LabModelPage *page, const char *template_id, LabWindow *self)
 {
-  lab_training_page_recommend (self->training_page, nn_template_lookup (template_id));
+  self->template = nn_template_lookup (template_id);
+  lab_training_page_recommend (self->training_page, self->template);
 }
 
 static void

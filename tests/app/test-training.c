@@ -116,6 +116,37 @@ test_finishes (void)
   app_run (check_finishes);
 }
 
+/* An autoencoder template trains as an autoencoder (its own input is the
+ * target) and a GAN says where it trains instead of failing obscurely. */
+static void
+check_generative (GtkApplication *app, GtkWindow *window)
+{
+  LabModelPage *model = LAB_MODEL_PAGE (app_find_type (GTK_WIDGET (window), LAB_TYPE_MODEL_PAGE));
+  g_autofree char *bars = g_build_filename (g_getenv ("G_TEST_SRCDIR"), "fixtures", "generative",
+                                            "bars-images.idx", NULL);
+  g_autofree char *spec = g_strconcat ("idx:", bars, NULL);
+  GtkProgressBar *progress;
+
+  load (window, spec);
+  g_assert_true (lab_model_page_use_template (model, "autoencoder", NULL));
+  activate (window, "train");
+  g_assert_true (enabled (window, "stop"));
+  g_assert_true (wait_enabled (window, "stop", FALSE, 120000));
+  progress = GTK_PROGRESS_BAR (app_find_type (
+    app_find_type (GTK_WIDGET (window), LAB_TYPE_TRAINING_PAGE), GTK_TYPE_PROGRESS_BAR));
+  g_assert_cmpfloat (gtk_progress_bar_get_fraction (progress), ==, 1.0);
+
+  g_assert_true (lab_model_page_use_template (model, "gan", NULL));
+  activate (window, "train");
+  g_assert_false (enabled (window, "stop"));
+}
+
+static void
+test_generative (void)
+{
+  app_run (check_generative);
+}
+
 static void
 check_no_data (GtkApplication *app, GtkWindow *window)
 {
@@ -157,5 +188,6 @@ main (int argc, char *argv[])
   g_test_add_func ("/app/training/controls", test_controls);
   g_test_add_func ("/app/training/finishes", test_finishes);
   g_test_add_func ("/app/training/quit-while-training", test_quit_while_training);
+  g_test_add_func ("/app/training/generative", test_generative);
   return g_test_run ();
 }
