@@ -16,42 +16,12 @@
 #include "lab-inside-viewer.h"
 #include "widget-png.h"
 
-static gboolean changed;
-
-static void
-on_dataset_changed (LabDataPage *page, gpointer user_data)
-{
-  changed = TRUE;
-}
-
-static void
-load (GtkWindow *window, const char *spec)
-{
-  LabDataPage *page = LAB_DATA_PAGE (app_find_type (GTK_WIDGET (window), LAB_TYPE_DATA_PAGE));
-
-  changed = FALSE;
-  g_signal_connect (page, "dataset-changed", G_CALLBACK (on_dataset_changed), NULL);
-  lab_data_page_load_spec (page, spec);
-  g_assert_true (app_wait_for (&changed, 20000));
-}
-
-static gboolean
-wait_enabled (GtkWindow *window, const char *action, gboolean state, guint timeout_ms)
-{
-  gint64 deadline = g_get_monotonic_time () + (gint64) timeout_ms * 1000;
-
-  while (g_action_group_get_action_enabled (G_ACTION_GROUP (window), action) != state &&
-         g_get_monotonic_time () < deadline)
-    g_main_context_iteration (NULL, FALSE);
-  return g_action_group_get_action_enabled (G_ACTION_GROUP (window), action) == state;
-}
-
 static void
 train_to_the_end (GtkWindow *window)
 {
   g_action_group_activate_action (G_ACTION_GROUP (window), "train", NULL);
   g_assert_true (g_action_group_get_action_enabled (G_ACTION_GROUP (window), "stop"));
-  g_assert_true (wait_enabled (window, "stop", FALSE, 120000));
+  g_assert_true (app_wait_action (window, "stop", FALSE, 120000));
 }
 
 static LabInsidePage *
@@ -178,7 +148,7 @@ check_xor (GtkApplication *app, GtkWindow *window)
 {
   LabInsidePage *page;
 
-  load (window, "xor");
+  app_load_data (window, "xor");
   train_to_the_end (window);
   page = show_inside (window);
   check_view (window, page, "xor", "activations", 0.05);
@@ -302,7 +272,7 @@ check_images (GtkApplication *app, GtkWindow *window)
   const nn_activations *a;
   int w, h;
 
-  load (window, images_spec);
+  app_load_data (window, images_spec);
   train_to_the_end (window);
   page = show_inside (window);
   check_view (window, page, "images", "activations", 0.05);
@@ -375,7 +345,7 @@ check_live (GtkApplication *app, GtkWindow *window)
   gint64 deadline;
   gboolean moved = FALSE;
 
-  load (window, "spiral");
+  app_load_data (window, "spiral");
   g_action_group_activate_action (G_ACTION_GROUP (window), "train", NULL);
   /* Training shows the Training tab; come back. */
   page = show_inside (window);
@@ -403,7 +373,7 @@ check_live (GtkApplication *app, GtkWindow *window)
   g_assert_true (widget_png_wait_for_frame (GTK_WIDGET (window), 5000));
   app_screenshot (GTK_WIDGET (window), "inside-live.png");
   g_action_group_activate_action (G_ACTION_GROUP (window), "stop", NULL);
-  g_assert_true (wait_enabled (window, "stop", FALSE, 30000));
+  g_assert_true (app_wait_action (window, "stop", FALSE, 30000));
 }
 
 static void

@@ -26,17 +26,6 @@ wait_for_data (LabWindow *window)
   g_assert_true (app_wait_for (&changed, 20000));
 }
 
-static gboolean
-wait_enabled (GtkWindow *window, const char *action, gboolean state, guint timeout_ms)
-{
-  gint64 deadline = g_get_monotonic_time () + (gint64) timeout_ms * 1000;
-
-  while (g_action_group_get_action_enabled (G_ACTION_GROUP (window), action) != state &&
-         g_get_monotonic_time () < deadline)
-    g_main_context_iteration (NULL, FALSE);
-  return g_action_group_get_action_enabled (G_ACTION_GROUP (window), action) == state;
-}
-
 static void
 check_round_trip (GtkApplication *app, GtkWindow *gtk_window)
 {
@@ -52,7 +41,7 @@ check_round_trip (GtkApplication *app, GtkWindow *gtk_window)
   wait_for_data (window);
   g_assert_true (window->modified);
   g_action_group_activate_action (G_ACTION_GROUP (window), "train", NULL);
-  g_assert_true (wait_enabled (gtk_window, "stop", FALSE, 120000));
+  g_assert_true (app_wait_action (gtk_window, "stop", FALSE, 120000));
   epochs = window->history->len;
   g_assert_cmpuint (epochs, >, 0);
   nodes = nn_graph_n_nodes (lab_model_page_get_graph (window->model_page));

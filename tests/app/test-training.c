@@ -12,25 +12,6 @@
 #include "lab-training-page.h"
 #include "widget-png.h"
 
-static gboolean changed;
-
-static void
-on_dataset_changed (LabDataPage *page, gpointer user_data)
-{
-  changed = TRUE;
-}
-
-static void
-load (GtkWindow *window, const char *spec)
-{
-  LabDataPage *page = LAB_DATA_PAGE (app_find_type (GTK_WIDGET (window), LAB_TYPE_DATA_PAGE));
-
-  changed = FALSE;
-  g_signal_connect (page, "dataset-changed", G_CALLBACK (on_dataset_changed), NULL);
-  lab_data_page_load_spec (page, spec);
-  g_assert_true (app_wait_for (&changed, 20000));
-}
-
 static gboolean
 enabled (GtkWindow *window, const char *action)
 {
@@ -38,16 +19,6 @@ enabled (GtkWindow *window, const char *action)
 }
 
 /* Spins the main loop until the action's enabled state is `state`. */
-static gboolean
-wait_enabled (GtkWindow *window, const char *action, gboolean state, guint timeout_ms)
-{
-  gint64 deadline = g_get_monotonic_time () + (gint64) timeout_ms * 1000;
-
-  while (enabled (window, action) != state && g_get_monotonic_time () < deadline)
-    g_main_context_iteration (NULL, FALSE);
-  return enabled (window, action) == state;
-}
-
 static void
 activate (GtkWindow *window, const char *action)
 {
@@ -58,7 +29,7 @@ static void
 check_controls (GtkApplication *app, GtkWindow *window)
 {
   LabModelPage *model = LAB_MODEL_PAGE (app_find_type (GTK_WIDGET (window), LAB_TYPE_MODEL_PAGE));
-  load (window, "spiral");
+  app_load_data (window, "spiral");
   /* An empty model starts from the template that suits the data. */
   g_assert_true (lab_model_page_is_valid (model));
   g_assert_true (enabled (window, "train"));
@@ -80,7 +51,7 @@ check_controls (GtkApplication *app, GtkWindow *window)
   g_assert_true (enabled (window, "pause"));
 
   activate (window, "stop");
-  g_assert_true (wait_enabled (window, "stop", FALSE, 30000));
+  g_assert_true (app_wait_action (window, "stop", FALSE, 30000));
   g_assert_true (enabled (window, "train"));
   g_assert_true (lab_model_page_use_template (model, "tiny-mlp", NULL));
   g_assert_true (widget_png_wait_for_frame (GTK_WIDGET (window), 5000));
@@ -98,11 +69,11 @@ check_finishes (GtkApplication *app, GtkWindow *window)
 {
   GtkProgressBar *progress;
 
-  load (window, "xor");
+  app_load_data (window, "xor");
   activate (window, "train");
   g_assert_true (enabled (window, "stop"));
   /* tiny-mlp's recommended 300 epochs of 720 samples take a few seconds. */
-  g_assert_true (wait_enabled (window, "stop", FALSE, 120000));
+  g_assert_true (app_wait_action (window, "stop", FALSE, 120000));
   progress = GTK_PROGRESS_BAR (app_find_type (
     app_find_type (GTK_WIDGET (window), LAB_TYPE_TRAINING_PAGE), GTK_TYPE_PROGRESS_BAR));
   g_assert_cmpfloat (gtk_progress_bar_get_fraction (progress), ==, 1.0);
@@ -127,11 +98,11 @@ check_generative (GtkApplication *app, GtkWindow *window)
   g_autofree char *spec = g_strconcat ("idx:", bars, NULL);
   GtkProgressBar *progress;
 
-  load (window, spec);
+  app_load_data (window, spec);
   g_assert_true (lab_model_page_use_template (model, "autoencoder", NULL));
   activate (window, "train");
   g_assert_true (enabled (window, "stop"));
-  g_assert_true (wait_enabled (window, "stop", FALSE, 120000));
+  g_assert_true (app_wait_action (window, "stop", FALSE, 120000));
   progress = GTK_PROGRESS_BAR (app_find_type (
     app_find_type (GTK_WIDGET (window), LAB_TYPE_TRAINING_PAGE), GTK_TYPE_PROGRESS_BAR));
   g_assert_cmpfloat (gtk_progress_bar_get_fraction (progress), ==, 1.0);
@@ -166,7 +137,7 @@ test_no_data (void)
 static void
 check_quit_while_training (GtkApplication *app, GtkWindow *window)
 {
-  load (window, "spiral");
+  app_load_data (window, "spiral");
   activate (window, "train");
   g_assert_true (enabled (window, "stop"));
   /* app_run quits now: the window must stop and join the worker. */

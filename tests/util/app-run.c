@@ -2,6 +2,7 @@
 #include "app-run.h"
 
 #include "lab-application.h"
+#include "lab-data-page.h"
 #include "widget-png.h"
 
 typedef struct
@@ -75,6 +76,36 @@ app_wait_for (const gboolean *done, guint timeout_ms)
   while (!*done && g_get_monotonic_time () < deadline)
     g_main_context_iteration (NULL, FALSE);
   return *done;
+}
+
+static void
+on_loaded (LabDataPage *page, gpointer user_data)
+{
+  *(gboolean *) user_data = TRUE;
+}
+
+void
+app_load_data (GtkWindow *window, const char *spec)
+{
+  LabDataPage *page = LAB_DATA_PAGE (app_find_type (GTK_WIDGET (window), LAB_TYPE_DATA_PAGE));
+  gboolean loaded = FALSE;
+  gulong handler = g_signal_connect (page, "dataset-changed", G_CALLBACK (on_loaded), &loaded);
+
+  lab_data_page_load_spec (page, spec);
+  g_assert_true (app_wait_for (&loaded, 20000));
+  g_signal_handler_disconnect (page, handler);
+}
+
+gboolean
+app_wait_action (GtkWindow *window, const char *action, gboolean enabled, guint timeout_ms)
+{
+  GActionGroup *group = G_ACTION_GROUP (window);
+  gint64 deadline = g_get_monotonic_time () + (gint64) timeout_ms * 1000;
+
+  while (g_action_group_get_action_enabled (group, action) != enabled &&
+         g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, FALSE);
+  return g_action_group_get_action_enabled (group, action) == enabled;
 }
 
 void

@@ -21,6 +21,13 @@ GtkWidget *app_find_type (GtkWidget *root, GType type);
 GtkWindow *app_wait_for_window (GType type);
 /* Spins the main loop until done (*done != FALSE) or timeout_ms passes. */
 gboolean app_wait_for (const gboolean *done, guint timeout_ms);
+/* Loads spec through the window's Data page and waits (20 s at most) until
+ * it has loaded; fails the test otherwise. */
+void app_load_data (GtkWindow *window, const char *spec);
+/* Spins the main loop until the window's action is enabled (or disabled),
+ * or timeout_ms passes; returns whether it got there. */
+gboolean app_wait_action (GtkWindow *window, const char *action, gboolean enabled,
+                          guint timeout_ms);
 /* Renders the widget to NAME in the screenshot folder and logs the path. */
 void app_screenshot (GtkWidget *widget, const char *name);
 
