@@ -109,3 +109,34 @@ cli_json_add_double (JsonBuilder *builder, const char *member, double value)
   else
     json_builder_add_null_value (builder);
 }
+
+nn_dataset *
+cli_open_data (const char *data, const nn_project *project, const char *label, int limit,
+               gint64 seed, nn_data_options *used, char **imputed, GError **error)
+{
+  nn_data_options options = { 0 };
+  const char *spec = data != NULL ? data : project->data_spec;
+  nn_dataset *ds;
+
+  if (project != NULL && data == NULL)
+    options = project->data_options;
+  if (label != NULL)
+    options.label = label;
+  if (limit > 0)
+    options.limit = limit;
+  if (seed >= 0)
+    options.seed = (guint64) seed;
+  if (used != NULL)
+    *used = options;
+  ds = nn_dataset_open (spec, &options, NULL, NULL, NULL, error);
+  if (ds != NULL && ds->quality.missing_values > 0)
+    {
+      char *what = nn_dataset_impute (ds, NN_IMPUTE_MEAN);
+
+      if (imputed != NULL)
+        *imputed = what;
+      else
+        g_free (what);
+    }
+  return ds;
+}

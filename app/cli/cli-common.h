@@ -38,6 +38,16 @@ int cli_usage_error (GOptionContext *context, const char *message);
 nn_graph *cli_open_model (const char *model, const nn_dataset *ds, nn_project **project,
                           GError **error);
 
+/* The data a command runs on: `data` when given, else the project's own
+ * with the options it was saved with (project may be NULL); label, limit
+ * (> 0) and seed (>= 0) override. Missing values are filled with column
+ * means, as for training; *imputed (may be NULL) gets the sentence saying
+ * what changed, or NULL; *used (may be NULL) the options it opened with.
+ * The caller checks first that data or the project names a dataset. */
+nn_dataset *cli_open_data (const char *data, const nn_project *project, const char *label,
+                           int limit, gint64 seed, nn_data_options *used, char **imputed,
+                           GError **error);
+
 /* A count with thousands separators: 225034 → "225,034". */
 char *cli_format_count (guint64 n);
 

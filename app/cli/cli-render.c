@@ -320,9 +320,7 @@ cli_render (int argc, char **argv)
   g_autoptr (nn_trainer) trainer = NULL;
   g_autoptr (GArray) history = g_array_new (FALSE, FALSE, sizeof (nn_epoch_record));
   g_autofree char *name = NULL;
-  nn_data_options options = { 0 };
   nn_trainer_config c;
-  const char *spec;
   GError *error = NULL;
   gboolean ok;
   int view;
@@ -373,23 +371,12 @@ cli_render (int argc, char **argv)
         }
     }
   name = g_path_get_basename (model);
-  spec = data != NULL ? data : project != NULL ? project->data_spec : NULL;
-  if (spec == NULL)
+  if (data == NULL && (project == NULL || project->data_spec == NULL))
     return cli_usage_error (context, _ ("--data is required"));
-  if (project != NULL && data == NULL)
-    options = project->data_options;
-  if (label != NULL)
-    options.label = label;
-  if (limit > 0)
-    options.limit = limit;
-  if (seed >= 0)
-    options.seed = (guint64) seed;
-  ds = nn_dataset_open (spec, &options, NULL, NULL, NULL, &error);
+  /* as training did: a trained model never saw a missing value */
+  ds = cli_open_data (data, project, label, limit, seed, NULL, NULL, &error);
   if (ds == NULL)
     return cli_fail (error);
-  /* as training did: a trained model never saw a missing value */
-  if (ds->quality.missing_values > 0)
-    g_free (nn_dataset_impute (ds, NN_IMPUTE_MEAN));
 
   if (project != NULL)
     {

@@ -384,6 +384,7 @@ cli_train (int argc, char **argv)
   g_autoptr (nn_trainer) trainer = NULL;
   train_run run = { 0 };
   nn_data_options options = { 0 };
+  g_autofree char *imputed = NULL;
   nn_trainer_config c;
   const char *spec;
   GError *error = NULL;
@@ -435,28 +436,14 @@ cli_train (int argc, char **argv)
       if (project == NULL)
         return cli_fail (error);
     }
-  spec = data != NULL ? data : project != NULL ? project->data_spec : NULL;
-  if (spec == NULL)
+  if (data == NULL && (project == NULL || project->data_spec == NULL))
     return cli_usage_error (context, _ ("--data is required"));
-  if (project != NULL && data == NULL)
-    options = project->data_options;
-  if (label != NULL)
-    options.label = label;
-  if (limit > 0)
-    options.limit = limit;
-  if (seed >= 0)
-    options.seed = (guint64) seed;
-
-  ds = nn_dataset_open (spec, &options, NULL, NULL, NULL, &error);
+  ds = cli_open_data (data, project, label, limit, seed, &options, &imputed, &error);
   if (ds == NULL)
     return cli_fail (error);
-  if (ds->quality.missing_values > 0)
-    {
-      g_autofree char *what = nn_dataset_impute (ds, NN_IMPUTE_MEAN);
-
-      if (!json && what != NULL)
-        fprintf (stderr, "%s\n", what);
-    }
+  spec = ds->spec;
+  if (!json && imputed != NULL)
+    fprintf (stderr, "%s\n", imputed);
 
   if (project != NULL)
     {
