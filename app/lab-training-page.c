@@ -24,6 +24,9 @@ struct _LabTrainingPage
   GtkSpinButton *epochs_spin;
   GtkSpinButton *patience_spin;
   GtkSpinButton *seed_spin;
+  GtkSwitch *flip_switch;
+  GtkSpinButton *shift_spin;
+  GtkSpinButton *noise_spin;
   GtkLabel *status_label;
   GtkToggleButton *log_button;
   GtkProgressBar *progress;
@@ -97,6 +100,9 @@ lab_training_page_get_config (LabTrainingPage *self, nn_trainer_config *c)
   c->epochs = gtk_spin_button_get_value_as_int (self->epochs_spin);
   c->patience = gtk_spin_button_get_value_as_int (self->patience_spin);
   c->seed = (guint64) gtk_spin_button_get_value (self->seed_spin);
+  c->augment.flip = gtk_switch_get_active (self->flip_switch);
+  c->augment.shift = gtk_spin_button_get_value_as_int (self->shift_spin);
+  c->augment.noise = gtk_spin_button_get_value (self->noise_spin);
 }
 
 void
@@ -115,6 +121,9 @@ lab_training_page_set_config (LabTrainingPage *self, const nn_trainer_config *c)
   gtk_spin_button_set_value (self->epochs_spin, c->epochs);
   gtk_spin_button_set_value (self->patience_spin, c->patience);
   gtk_spin_button_set_value (self->seed_spin, (double) c->seed);
+  gtk_switch_set_active (self->flip_switch, c->augment.flip);
+  gtk_spin_button_set_value (self->shift_spin, c->augment.shift);
+  gtk_spin_button_set_value (self->noise_spin, c->augment.noise);
 }
 
 void
@@ -340,6 +349,9 @@ lab_training_page_class_init (LabTrainingPageClass *klass)
   BIND (epochs_spin);
   BIND (patience_spin);
   BIND (seed_spin);
+  BIND (flip_switch);
+  BIND (shift_spin);
+  BIND (noise_spin);
   BIND (status_label);
   BIND (log_button);
   BIND (progress);

@@ -16,7 +16,7 @@ struct nn_trainer
   nn_split split;
   int *order; /* training indices, reshuffled every epoch */
   int n_train;
-  nn_rng shuffle_rng, dropout_rng;
+  nn_rng shuffle_rng, dropout_rng, augment_rng;
   nn_schedule schedule;
   gboolean fused;  /* cross-entropy on a final Softmax's input */
   int k;           /* floats per sample the loss sees */

@@ -232,6 +232,7 @@ _nn_trainer_prepare (nn_trainer *t, double val_fraction, GError **error)
   };
   nn_rng_seed (&t->shuffle_rng, c->seed, 1);
   nn_rng_seed (&t->dropout_rng, c->seed, 2);
+  nn_rng_seed (&t->augment_rng, c->seed, 3);
 
   snap = nn_model_snapshot_size (t->model);
   t->good = nn_alloc_floats (snap);
@@ -618,6 +619,8 @@ nn_trainer_step (nn_trainer *t, nn_train_callback cb, gpointer user_data)
   else
     {
       nn_dataset_gather (ds, t->order + start, n, t->x, t->labels, t->y);
+      if (t->c.augment.flip || t->c.augment.shift > 0 || t->c.augment.noise > 0)
+        nn_augment_apply (ds, &t->c.augment, t->x, n, &t->augment_rng);
       /* the autoencoder's target is its input, as the model sees it */
       if (t->c.mode == NN_MODE_AUTOENCODER)
         memcpy (t->y, t->x, sizeof (float) * n * t->k);

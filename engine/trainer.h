@@ -75,6 +75,7 @@ typedef struct
   int limit;              /* train on at most this many samples per epoch, drawn afresh
                              each epoch from the training part; 0 = all */
   double label_smoothing; /* gan: the discriminator learns real = 1 − this (e.g. 0.1) */
+  nn_augment augment;     /* random flips, shifts and noise on training batches; none by default */
 } nn_trainer_config;
 
 /* Defaults a user wants: supervised, cross-entropy, Adam at 0.001, batch 32, 10 epochs,

@@ -247,6 +247,40 @@ test_templates (void)
   }
 }
 
+/* Augmented batches are seeded too: the same seed gives the same weights,
+ * and augmenting changes what is learnt. */
+static void
+test_augmentation (void)
+{
+  g_autoptr (nn_dataset) ds = bars ();
+  g_autoptr (nn_graph) g = small_autoencoder (64);
+  float *w[3];
+  gsize n[3];
+
+  for (int run = 0; run < 3; run++)
+    {
+      g_autoptr (nn_trainer) t = NULL;
+      nn_trainer_config c;
+
+      nn_trainer_config_init (&c);
+      c.mode = NN_MODE_AUTOENCODER;
+      c.loss = NN_LOSS_MSE;
+      c.epochs = 2;
+      c.batch = 16;
+      c.threads = 1;
+      if (run < 2)
+        c.augment = (nn_augment){ .flip = TRUE, .shift = 1, .noise = 0.05 };
+      t = nn_trainer_new (g, ds, &c, NULL);
+      g_assert_nonnull (t);
+      g_assert_true (nn_trainer_fit (t, NULL, NULL, NULL, NULL));
+      w[run] = nn_trainer_snapshot_weights (t, &n[run]);
+    }
+  g_assert_cmpmem (w[0], n[0] * sizeof (float), w[1], n[1] * sizeof (float));
+  g_assert_true (memcmp (w[0], w[2], n[0] * sizeof (float)) != 0);
+  for (int i = 0; i < 3; i++)
+    nn_free_floats (w[i]);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -257,5 +291,6 @@ main (int argc, char **argv)
   g_test_add_func ("/engine/autoencoder/deterministic", test_deterministic);
   g_test_add_func ("/engine/autoencoder/mistakes-explained", test_mistakes_explained);
   g_test_add_func ("/engine/autoencoder/templates", test_templates);
+  g_test_add_func ("/engine/autoencoder/augmentation", test_augmentation);
   return g_test_run ();
 }
