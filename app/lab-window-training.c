@@ -6,6 +6,7 @@
 
 #include <glib/gi18n.h>
 
+#include "kernels/threads.h"
 #include "lab-window-private.h"
 
 static void
@@ -114,6 +115,8 @@ start_run (LabWindow *self, gboolean paused)
   lab_training_page_get_config (self->training_page, &config);
   config.val_fraction = lab_data_page_get_val_fraction (self->data_page);
   config.test_fraction = lab_data_page_get_test_fraction (self->data_page);
+  /* One core stays for the window, so it never stutters while it trains. */
+  config.threads = MAX (1, nn_threads_online () - 1);
   if (ds->task == NN_TASK_REGRESS || config.mode == NN_MODE_AUTOENCODER)
     config.loss = NN_LOSS_MSE;
 
