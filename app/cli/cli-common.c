@@ -140,3 +140,28 @@ cli_open_data (const char *data, const nn_project *project, const char *label, i
     }
   return ds;
 }
+
+gboolean
+cli_build_model (const char *model, const nn_project *project, const nn_dataset *ds, nn_graph **g,
+                 nn_graph **disc, nn_trainer_config *c, GError **error)
+{
+  const nn_template *t;
+
+  if (project != NULL)
+    {
+      *g = nn_graph_copy (project->graph);
+      *c = project->config;
+      return TRUE;
+    }
+  t = nn_template_lookup (model);
+  if (t != NULL && t->mode == NN_MODE_GAN)
+    {
+      if (!nn_template_build_gan (model, ds, g, disc, error))
+        return FALSE;
+    }
+  else if ((*g = nn_template_build (model, ds, error)) == NULL)
+    return FALSE;
+  nn_trainer_config_init (c);
+  nn_template_apply_config (t, ds, c);
+  return TRUE;
+}

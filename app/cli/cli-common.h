@@ -48,6 +48,12 @@ nn_dataset *cli_open_data (const char *data, const nn_project *project, const ch
                            int limit, gint64 seed, nn_data_options *used, char **imputed,
                            GError **error);
 
+/* The model to train and how: the project's graph and settings, or the
+ * template's built for ds with its recommended settings. A GAN template
+ * also gives its discriminator in *disc (else *disc is left alone). */
+gboolean cli_build_model (const char *model, const nn_project *project, const nn_dataset *ds,
+                          nn_graph **g, nn_graph **disc, nn_trainer_config *c, GError **error);
+
 /* A count with thousands separators: 225034 → "225,034". */
 char *cli_format_count (guint64 n);
 

@@ -378,27 +378,10 @@ cli_render (int argc, char **argv)
   if (ds == NULL)
     return cli_fail (error);
 
-  if (project != NULL)
-    {
-      g = nn_graph_copy (project->graph);
-      c = project->config;
-      if (project->history != NULL)
-        g_array_append_vals (history, project->history->data, project->history->len);
-    }
-  else
-    {
-      const nn_template *t = nn_template_lookup (model);
-
-      if (t != NULL && t->mode == NN_MODE_GAN)
-        {
-          if (!nn_template_build_gan (model, ds, &g, &disc, &error))
-            return cli_fail (error);
-        }
-      else if ((g = nn_template_build (model, ds, &error)) == NULL)
-        return cli_fail (error);
-      nn_trainer_config_init (&c);
-      nn_template_apply_config (t, ds, &c);
-    }
+  if (!cli_build_model (model, project, ds, &g, &disc, &c, &error))
+    return cli_fail (error);
+  if (project != NULL && project->history != NULL)
+    g_array_append_vals (history, project->history->data, project->history->len);
   if (epochs > 0)
     c.epochs = epochs;
   if (seed >= 0)

@@ -445,25 +445,8 @@ cli_train (int argc, char **argv)
   if (!json && imputed != NULL)
     fprintf (stderr, "%s\n", imputed);
 
-  if (project != NULL)
-    {
-      g = nn_graph_copy (project->graph);
-      c = project->config;
-    }
-  else
-    {
-      const nn_template *t = nn_template_lookup (model);
-
-      if (t != NULL && t->mode == NN_MODE_GAN)
-        {
-          if (!nn_template_build_gan (model, ds, &g, &disc, &error))
-            return cli_fail (error);
-        }
-      else if ((g = nn_template_build (model, ds, &error)) == NULL)
-        return cli_fail (error);
-      nn_trainer_config_init (&c);
-      nn_template_apply_config (t, ds, &c);
-    }
+  if (!cli_build_model (model, project, ds, &g, &disc, &c, &error))
+    return cli_fail (error);
   if (c.mode == NN_MODE_GAN && save != NULL)
     return cli_usage_error (context, _ ("A GAN is two models and cannot be saved as one project "
                                         "yet: keep its images with --samples"));
