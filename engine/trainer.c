@@ -619,8 +619,7 @@ nn_trainer_step (nn_trainer *t, nn_train_callback cb, gpointer user_data)
   else
     {
       nn_dataset_gather (ds, t->order + start, n, t->x, t->labels, t->y);
-      if (t->c.augment.flip || t->c.augment.shift > 0 || t->c.augment.noise > 0)
-        nn_augment_apply (ds, &t->c.augment, t->x, n, &t->augment_rng);
+      nn_augment_apply (ds, &t->c.augment, t->x, n, &t->augment_rng);
       /* the autoencoder's target is its input, as the model sees it */
       if (t->c.mode == NN_MODE_AUTOENCODER)
         memcpy (t->y, t->x, sizeof (float) * n * t->k);

@@ -21,22 +21,33 @@ flip (float *x, int c, int h, int w)
     }
 }
 
-/* Moves one C×H×W sample by (dx, dy), filling what is uncovered with 0. */
+/* Moves one C×H×W sample by (dx, dy) in place, filling what is uncovered
+ * with 0. Rows are visited away from where they move to, so each is read
+ * before it is overwritten; memmove handles the overlap within a row. */
 static void
-shift (float *x, float *scratch, int c, int h, int w, int dx, int dy)
+shift (float *x, int c, int h, int w, int dx, int dy)
 {
-  gsize plane = (gsize) h * w;
+  int x0 = MAX (0, dx), x1 = MIN (w, w + dx);
 
-  memset (scratch, 0, sizeof (float) * plane * c);
   for (int k = 0; k < c; k++)
-    for (int y = MAX (0, dy); y < MIN (h, h + dy); y++)
-      {
-        int x0 = MAX (0, dx), x1 = MIN (w, w + dx);
-        if (x1 > x0)
-          memcpy (scratch + k * plane + (gsize) y * w + x0,
-                  x + k * plane + (gsize) (y - dy) * w + (x0 - dx), sizeof (float) * (x1 - x0));
-      }
-  memcpy (x, scratch, sizeof (float) * plane * c);
+    {
+      float *plane = x + (gsize) k * h * w;
+
+      for (int i = 0; i < h; i++)
+        {
+          int y = dy > 0 ? h - 1 - i : i;
+          float *row = plane + (gsize) y * w;
+
+          if (y - dy < 0 || y - dy >= h || x1 <= x0)
+            {
+              memset (row, 0, sizeof (float) * w);
+              continue;
+            }
+          memmove (row + x0, plane + (gsize) (y - dy) * w + (x0 - dx), sizeof (float) * (x1 - x0));
+          memset (row, 0, sizeof (float) * x0);
+          memset (row + x1, 0, sizeof (float) * (w - x1));
+        }
+    }
 }
 
 void
@@ -45,10 +56,9 @@ nn_augment_apply (const nn_dataset *ds, const nn_augment *a, float *x, int n, nn
   gsize size = nn_dataset_input_size (ds);
   gboolean image = ds->input_shape.rank == 3 && ds->store != NN_STORE_TOKENS;
   int c = ds->input_shape.dim[0], h = ds->input_shape.dim[1], w = ds->input_shape.dim[2];
-  g_autofree float *scratch = NULL;
 
-  if (image && a->shift > 0)
-    scratch = g_new (float, size);
+  if (!a->flip && a->shift <= 0 && a->noise <= 0)
+    return;
   for (int s = 0; s < n; s++)
     {
       float *xs = x + (gsize) s * size;
@@ -61,7 +71,7 @@ nn_augment_apply (const nn_dataset *ds, const nn_augment *a, float *x, int n, nn
           int dx = (int) nn_rng_below (rng, span) - a->shift;
           int dy = (int) nn_rng_below (rng, span) - a->shift;
           if (dx != 0 || dy != 0)
-            shift (xs, scratch, c, h, w, dx, dy);
+            shift (xs, c, h, w, dx, dy);
         }
       if (a->noise > 0 && ds->store != NN_STORE_TOKENS)
         for (gsize k = 0; k < size; k++)

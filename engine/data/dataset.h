@@ -171,7 +171,8 @@ typedef struct
 
 /* Applies a to n samples x gathered by nn_dataset_gather, in place, drawing
  * from rng (one stream per run keeps it reproducible). Flip and shift act
- * on images (a C×H×W input) only. Call it on training batches only. */
+ * on images (a C×H×W input) only. Call it on training batches only; it
+ * allocates nothing, and does nothing when a asks for nothing. */
 void nn_augment_apply (const nn_dataset *ds, const nn_augment *a, float *x, int n, nn_rng *rng);
 
 /* Index lists into a dataset: training, validation and test. */
