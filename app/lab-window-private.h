@@ -47,6 +47,13 @@ void _lab_window_init_training (LabWindow *self);
  * question before unsaved changes are lost (lab-window-project.c). */
 void _lab_window_init_project (LabWindow *self);
 void _lab_window_open_project (LabWindow *self, GFile *file);
+/* Shows project (ownership is taken) as the window's project: its model,
+ * settings, history and data; its weights resume training. file is where
+ * it came from, or NULL for a new unsaved one (an imported model). */
+void _lab_window_adopt_project (LabWindow *self, nn_project *project, GFile *file);
+/* The window's model, data reference, settings, history and (when they
+ * belong to this model) trained weights, as saving would write them. */
+nn_project *_lab_window_make_project (LabWindow *self);
 /* Saves to file (errors are shown in a dialog); TRUE when it worked. */
 gboolean _lab_window_save_project (LabWindow *self, GFile *file);
 void _lab_window_set_modified (LabWindow *self, gboolean modified);

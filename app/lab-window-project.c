@@ -59,8 +59,8 @@ show_error (LabWindow *self, const char *heading, const char *message)
 
 /* --- Saving ------------------------------------------------------------ */
 
-static nn_project *
-make_project (LabWindow *self)
+nn_project *
+_lab_window_make_project (LabWindow *self)
 {
   const nn_graph *graph = lab_model_page_get_graph (self->model_page);
   nn_project *project = nn_project_new (nn_graph_copy (graph));
@@ -92,7 +92,7 @@ make_project (LabWindow *self)
 gboolean
 _lab_window_save_project (LabWindow *self, GFile *file)
 {
-  g_autoptr (nn_project) project = make_project (self);
+  g_autoptr (nn_project) project = _lab_window_make_project (self);
   g_autofree char *path = g_file_get_path (file);
   g_autoptr (GError) error = NULL;
 
@@ -198,11 +198,38 @@ reset (LabWindow *self)
 }
 
 void
+_lab_window_adopt_project (LabWindow *self, nn_project *project, GFile *file)
+{
+  reset (self);
+  lab_model_page_set_graph (self->model_page, nn_graph_copy (project->graph));
+  self->opened_revision = nn_graph_revision (lab_model_page_get_graph (self->model_page));
+  lab_training_page_set_config (self->training_page, &project->config);
+  if (project->history->len > 0)
+    {
+      g_autofree char *base = file != NULL ? g_file_get_basename (file) : NULL;
+      g_array_append_vals (self->history, project->history->data, project->history->len);
+      lab_training_page_show_history (self->training_page, base != NULL ? base : _ ("Imported"),
+                                      (const nn_epoch_record *) project->history->data,
+                                      project->history->len);
+    }
+  set_file (self, file);
+  if (file == NULL)
+    _lab_window_set_modified (self, TRUE);
+  if (project->data_spec != NULL)
+    {
+      self->opening = TRUE;
+      lab_data_page_load_spec (self->data_page, project->data_spec);
+    }
+  self->opened = project;
+  adw_view_stack_set_visible_child_name (self->stack, "model");
+}
+
+void
 _lab_window_open_project (LabWindow *self, GFile *file)
 {
   g_autofree char *path = g_file_get_path (file);
   g_autoptr (GError) error = NULL;
-  g_autoptr (nn_project) project = NULL;
+  nn_project *project = NULL;
 
   project = path != NULL ? nn_project_load (path, &error) : NULL;
   if (project == NULL)
@@ -212,26 +239,7 @@ _lab_window_open_project (LabWindow *self, GFile *file)
                                 : _ ("Only files on this computer can be opened."));
       return;
     }
-  reset (self);
-  lab_model_page_set_graph (self->model_page, nn_graph_copy (project->graph));
-  self->opened_revision = nn_graph_revision (lab_model_page_get_graph (self->model_page));
-  lab_training_page_set_config (self->training_page, &project->config);
-  if (project->history->len > 0)
-    {
-      g_autofree char *base = g_file_get_basename (file);
-      g_array_append_vals (self->history, project->history->data, project->history->len);
-      lab_training_page_show_history (self->training_page, base,
-                                      (const nn_epoch_record *) project->history->data,
-                                      project->history->len);
-    }
-  set_file (self, file);
-  if (project->data_spec != NULL)
-    {
-      self->opening = TRUE;
-      lab_data_page_load_spec (self->data_page, project->data_spec);
-    }
-  self->opened = g_steal_pointer (&project);
-  adw_view_stack_set_visible_child_name (self->stack, "model");
+  _lab_window_adopt_project (self, project, file);
 }
 
 static void
