@@ -69,6 +69,29 @@ void nn_optimizer_reset (nn_optimizer *o);
 void nn_optimizer_step (nn_optimizer *o, float *w, const float *g, double lr);
 gint64 nn_optimizer_steps (const nn_optimizer *o);
 
+/* What an optimizer has learnt, so a run can stop and go on exactly (a
+ * project keeps it beside the weights). m is SGD's or RMSprop's momentum
+ * buffer and Adam's first moment; v is Adam's second moment and RMSprop's
+ * square average; each is n floats, or NULL where the kind and settings
+ * keep none (SGD keeps no v; SGD and RMSprop keep m only with momentum). */
+typedef struct
+{
+  nn_optimizer_kind kind;
+  gint64 steps; /* updates made: Adam's bias correction goes on from here */
+  gsize n;
+  const float *m, *v;
+} nn_optimizer_state;
+
+/* The state of o; the arrays point into o and change with each step. */
+void nn_optimizer_get_state (const nn_optimizer *o, nn_optimizer_state *s);
+/* Goes on from s: its step count and arrays are copied in (an array o
+ * needs and s lacks starts at zero, as a fresh buffer does). State of
+ * another kind (a run trained with Adam resumed with SGD) cannot go on:
+ * o starts fresh, silently, and TRUE is returned all the same. FALSE with
+ * NN_ERROR_SHAPE when s holds state for a different number of weights or
+ * a negative step count; o is unchanged then. */
+gboolean nn_optimizer_set_state (nn_optimizer *o, const nn_optimizer_state *s, GError **error);
+
 /* Like torch.nn.utils.clip_grad_norm_: when the global L2 norm of g exceeds
  * max_norm, scales g by max_norm / (norm + 1e-6). Returns the norm before
  * clipping. max_norm <= 0 only measures. */

@@ -240,3 +240,9 @@ nn_trainer_generate (nn_trainer *t, int n, float *out)
   nn_free_floats (z);
   return TRUE;
 }
+
+nn_model *
+nn_trainer_get_discriminator (nn_trainer *t)
+{
+  return t->c.mode == NN_MODE_GAN ? t->disc : NULL;
+}

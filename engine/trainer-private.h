@@ -26,6 +26,10 @@ struct nn_trainer
   float *x, *y, *d_out;
   gint32 *labels;
 
+  /* the last batch, for nn_trainer_last_batch */
+  int last_start, last_n;
+  double last_loss;
+
   /* progress */
   int epoch, batch, batches_per_epoch;
   gint64 step;

@@ -340,6 +340,18 @@ nn_trainer_get_model (nn_trainer *t)
   return t->model;
 }
 
+nn_optimizer *
+nn_trainer_get_optimizer (nn_trainer *t)
+{
+  return t->opt;
+}
+
+nn_optimizer *
+nn_trainer_get_discriminator_optimizer (nn_trainer *t)
+{
+  return t->c.mode == NN_MODE_GAN ? t->disc_opt : NULL;
+}
+
 gboolean
 nn_trainer_is_done (const nn_trainer *t)
 {
@@ -645,6 +657,9 @@ nn_trainer_step (nn_trainer *t, nn_train_callback cb, gpointer user_data)
           e.accuracy = (double) correct / n;
         }
 
+      t->last_start = start;
+      t->last_n = n;
+      t->last_loss = loss;
       nn_model_backward (t->model, t->d_out, n, t->fused);
       w = nn_model_weights (t->model, &n_weights);
       g = nn_model_grads (t->model, NULL);
@@ -681,6 +696,26 @@ nn_trainer_step (nn_trainer *t, nn_train_callback cb, gpointer user_data)
       t->run_time += g_get_monotonic_time () - before;
     }
   return !t->done;
+}
+
+gboolean
+nn_trainer_last_batch (const nn_trainer *t, nn_trainer_batch *b)
+{
+  const gboolean classify = t->ds->task == NN_TASK_CLASSIFY && t->c.mode == NN_MODE_SUPERVISED;
+
+  *b = (nn_trainer_batch){ 0 };
+  if (t->last_n == 0)
+    return FALSE;
+  b->n = t->last_n;
+  b->k = t->k;
+  b->idx = t->order + t->last_start;
+  b->x = t->x;
+  b->labels = classify ? t->labels : NULL;
+  b->y = classify ? NULL : t->y;
+  b->d_out = t->d_out;
+  b->from_logits = t->fused;
+  b->loss = t->last_loss;
+  return TRUE;
 }
 
 gboolean

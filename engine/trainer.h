@@ -163,6 +163,16 @@ const nn_split *nn_trainer_get_split (const nn_trainer *t);
  * while no worker runs. Before the first step its weights may be replaced
  * (e.g. with a project's saved weights) to continue training them. */
 nn_model *nn_trainer_get_model (nn_trainer *t);
+/* GAN: the trained discriminator (same rules as nn_trainer_get_model);
+ * NULL in another mode. */
+nn_model *nn_trainer_get_discriminator (nn_trainer *t);
+/* The optimizer of the model (the generator's in a GAN) and, in a GAN, of
+ * the discriminator (NULL in another mode): same rules as the models.
+ * Read its state after a run to keep it; set it before the first step
+ * (nn_optimizer_set_state, with the weights it was trained with) to go on
+ * exactly where a saved run stopped. */
+nn_optimizer *nn_trainer_get_optimizer (nn_trainer *t);
+nn_optimizer *nn_trainer_get_discriminator_optimizer (nn_trainer *t);
 gboolean nn_trainer_is_done (const nn_trainer *t);
 
 /* --- Synchronous -------------------------------------------------------- */
@@ -171,6 +181,25 @@ gboolean nn_trainer_is_done (const nn_trainer *t);
  * epoch event at an epoch's end, then a done event when the run ends.
  * Returns TRUE while the run goes on. Not while a worker runs. */
 gboolean nn_trainer_step (nn_trainer *t, nn_train_callback cb, gpointer user_data);
+
+/* The mini-batch the last supervised or autoencoder step trained on, for
+ * showing a step as it happened: its samples (dataset indices), their
+ * inputs as the model saw them (augmented, n × input size), the labels
+ * (classification, else NULL) or targets (else NULL, n × k), and the loss's
+ * gradient at the output (n × k; the Softmax's input when from_logits).
+ * FALSE before the first such step. Valid until the next step. */
+typedef struct
+{
+  int n, k;
+  const int *idx;
+  const float *x;
+  const gint32 *labels;
+  const float *y;
+  const float *d_out;
+  gboolean from_logits;
+  double loss;
+} nn_trainer_batch;
+gboolean nn_trainer_last_batch (const nn_trainer *t, nn_trainer_batch *b);
 /* Steps until done or until cancellable is cancelled (reason STOPPED).
  * FALSE with NN_ERROR_DIVERGED when the loss diverged (after the done
  * event and with the weights restored), TRUE otherwise. */

@@ -192,6 +192,102 @@ test_decay_mask (void)
   g_assert_cmpfloat (w[1], ==, 1.0f);
 }
 
+/* n weights and a gradient that changes with the step, so moments differ
+ * from weight to weight and step to step. */
+#define STATE_N 7
+
+static void
+fake_grad (float *g, int step)
+{
+  for (int i = 0; i < STATE_N; i++)
+    g[i] = (float) sin (0.7 * i + 1.3 * step) * (float) (i + 1);
+}
+
+/* An optimizer stopped after 3 steps and another set to its state make the
+ * same next steps as one that never stopped, for every kind. */
+static void
+test_state_resumes (void)
+{
+  const nn_optimizer_kind kinds[] = { NN_OPTIMIZER_SGD, NN_OPTIMIZER_ADAM, NN_OPTIMIZER_ADAMW,
+                                      NN_OPTIMIZER_RMSPROP };
+
+  for (gsize k = 0; k < G_N_ELEMENTS (kinds); k++)
+    {
+      g_autoptr (GError) error = NULL;
+      g_autoptr (nn_optimizer) a = NULL, b = NULL;
+      nn_optimizer_config c;
+      nn_optimizer_state s;
+      float wa[STATE_N], wb[STATE_N], g[STATE_N];
+
+      nn_optimizer_config_init (&c, kinds[k]);
+      c.momentum = kinds[k] == NN_OPTIMIZER_ADAM || kinds[k] == NN_OPTIMIZER_ADAMW ? 0.0 : 0.9;
+      a = nn_optimizer_new (&c, STATE_N, NULL, &error);
+      b = nn_optimizer_new (&c, STATE_N, NULL, &error);
+      g_assert_no_error (error);
+      for (int i = 0; i < STATE_N; i++)
+        wa[i] = (float) i / 3.0f - 1.0f;
+      for (int step = 0; step < 3; step++)
+        {
+          fake_grad (g, step);
+          nn_optimizer_step (a, wa, g, 0.01);
+        }
+      nn_optimizer_get_state (a, &s);
+      g_assert_cmpint (s.kind, ==, kinds[k]);
+      g_assert_cmpint (s.steps, ==, 3);
+      g_assert_cmpuint (s.n, ==, STATE_N);
+      g_assert_nonnull (s.m);
+      g_assert_true ((s.v != NULL) == (kinds[k] != NN_OPTIMIZER_SGD));
+      g_assert_true (nn_optimizer_set_state (b, &s, &error));
+      g_assert_no_error (error);
+      g_assert_cmpint (nn_optimizer_steps (b), ==, 3);
+      memcpy (wb, wa, sizeof wa);
+      for (int step = 3; step < 6; step++)
+        {
+          fake_grad (g, step);
+          nn_optimizer_step (a, wa, g, 0.01);
+          nn_optimizer_step (b, wb, g, 0.01);
+        }
+      g_assert_cmpmem (wa, sizeof wa, wb, sizeof wb);
+    }
+}
+
+/* Adam's state cannot go on as SGD's: SGD starts fresh. State for another
+ * number of weights is refused and changes nothing. */
+static void
+test_state_mismatch (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (nn_optimizer) adam = NULL, sgd = NULL, small = NULL;
+  nn_optimizer_config c;
+  nn_optimizer_state s;
+  float w[STATE_N] = { 0 }, g[STATE_N];
+
+  nn_optimizer_config_init (&c, NN_OPTIMIZER_ADAM);
+  adam = nn_optimizer_new (&c, STATE_N, NULL, &error);
+  small = nn_optimizer_new (&c, STATE_N - 1, NULL, &error);
+  nn_optimizer_config_init (&c, NN_OPTIMIZER_SGD);
+  c.momentum = 0.9;
+  sgd = nn_optimizer_new (&c, STATE_N, NULL, &error);
+  g_assert_no_error (error);
+  fake_grad (g, 0);
+  nn_optimizer_step (adam, w, g, 0.1);
+  nn_optimizer_step (sgd, w, g, 0.1);
+  nn_optimizer_step (small, w, g, 0.1);
+
+  nn_optimizer_get_state (adam, &s);
+  g_assert_true (nn_optimizer_set_state (sgd, &s, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (nn_optimizer_steps (sgd), ==, 0);
+  nn_optimizer_get_state (sgd, &s);
+  for (int i = 0; i < STATE_N; i++)
+    g_assert_cmpfloat (s.m[i], ==, 0.0f);
+
+  nn_optimizer_get_state (adam, &s);
+  g_assert_false (nn_optimizer_set_state (small, &s, &error));
+  g_assert_error (error, NN_ERROR, NN_ERROR_SHAPE);
+  g_assert_cmpint (nn_optimizer_steps (small), ==, 1);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -201,5 +297,7 @@ main (int argc, char **argv)
   g_test_add_func ("/engine/optimizer/schedules", test_schedules);
   g_test_add_func ("/engine/optimizer/bad-settings", test_bad_settings);
   g_test_add_func ("/engine/optimizer/decay-mask", test_decay_mask);
+  g_test_add_func ("/engine/optimizer/state-resumes", test_state_resumes);
+  g_test_add_func ("/engine/optimizer/state-mismatch", test_state_mismatch);
   return g_test_run ();
 }
