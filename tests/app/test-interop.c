@@ -1,0 +1,137 @@
+/* test-interop.c — end to end: the window's Export as ONNX writes the
+ * window's model (a file ONNX's protobuf reads back, with the model's
+ * layers), a failed export says why in a dialog naming the file, and
+ * Import ONNX turns the exported file back into the window's model as a new
+ * unsaved project. The window's actions are there and enabled. */
+#include "config.h"
+
+#include <glib/gstdio.h>
+#include <string.h>
+
+#include "app-run.h"
+#include "lab-window-private.h"
+#include "onnx.pb-c.h"
+
+static void
+on_graph_changed (LabModelPage *page, gpointer user_data)
+{
+  *(gboolean *) user_data = TRUE;
+}
+
+static void
+check_export_import (GtkApplication *app, GtkWindow *gtk_window)
+{
+  LabWindow *window = LAB_WINDOW (gtk_window);
+  g_autofree char *dir = g_dir_make_tmp ("layerlab-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "mlp.onnx", NULL);
+  g_autoptr (GFile) file = g_file_new_for_path (path);
+  g_autofree char *data = NULL;
+  gsize length = 0;
+  Onnx__ModelProto *model;
+  int nodes;
+  gboolean changed = FALSE;
+  gulong handler;
+
+  for (const char *const *a =
+         (const char *const[]){ "export-onnx", "export-pytorch", "import-onnx", NULL };
+       *a != NULL; a++)
+    {
+      g_assert_true (g_action_group_has_action (G_ACTION_GROUP (window), *a));
+      g_assert_true (g_action_group_get_action_enabled (G_ACTION_GROUP (window), *a));
+    }
+
+  g_assert_true (lab_model_page_use_template (window->model_page, "tiny-mlp", NULL));
+  nodes = nn_graph_n_nodes (lab_model_page_get_graph (window->model_page));
+  g_assert_true (_lab_window_export_onnx_to (window, file));
+  g_assert_true (g_file_get_contents (path, &data, &length, NULL));
+  model = onnx__model_proto__unpack (NULL, length, (const guint8 *) data);
+  g_assert_nonnull (model);
+  g_assert_cmpstr (model->graph->input[0]->name, ==, "input");
+  g_assert_cmpstr (model->graph->output[0]->name, ==, "output");
+  /* every layer but the Input is one ONNX node or more */
+  g_assert_cmpint (model->graph->n_node, >=, nodes - 1);
+  onnx__model_proto__free_unpacked (model, NULL);
+
+  /* Import: the window is modified (a template was used), so it asks first. */
+  handler =
+    g_signal_connect (window->model_page, "graph-changed", G_CALLBACK (on_graph_changed), &changed);
+  _lab_window_import_onnx_from (window, file);
+  {
+    GtkWindow *dialog = app_wait_for_window (ADW_TYPE_MESSAGE_DIALOG);
+
+    g_assert_nonnull (dialog);
+    adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "discard");
+  }
+  g_assert_true (app_wait_for (&changed, 20000));
+  g_signal_handler_disconnect (window->model_page, handler);
+  g_assert_cmpint (nn_graph_n_nodes (lab_model_page_get_graph (window->model_page)), >, 1);
+  g_assert_true (window->modified);
+  g_assert_null (window->file);
+
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
+static void
+test_export_import (void)
+{
+  app_run (check_export_import);
+}
+
+static void
+check_export_error (GtkApplication *app, GtkWindow *gtk_window)
+{
+  LabWindow *window = LAB_WINDOW (gtk_window);
+  g_autoptr (GFile) file = g_file_new_for_path ("/nonexistent/folder/model.onnx");
+  g_autofree char *body = NULL;
+  GtkWindow *dialog;
+
+  g_assert_true (lab_model_page_use_template (window->model_page, "tiny-mlp", NULL));
+  g_assert_false (_lab_window_export_onnx_to (window, file));
+  dialog = app_wait_for_window (ADW_TYPE_MESSAGE_DIALOG);
+  g_assert_nonnull (dialog);
+  g_object_get (dialog, "body", &body, NULL);
+  g_assert_nonnull (strstr (body, "model.onnx"));
+  gtk_window_destroy (dialog);
+}
+
+static void
+test_export_error (void)
+{
+  app_run (check_export_error);
+}
+
+static void
+remove_tree (const char *path)
+{
+  g_autoptr (GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+
+      remove_tree (child);
+    }
+  g_remove (path);
+}
+
+int
+main (int argc, char *argv[])
+{
+  int status;
+  g_autofree char *home = g_dir_make_tmp ("layerlab-home-XXXXXX", NULL);
+  g_autofree char *state = g_build_filename (home, "state", NULL);
+  g_autofree char *data = g_build_filename (home, "data", NULL);
+
+  /* Before GLib reads them: no autosave of another run is offered back,
+   * and the user's recent list stays as it was. */
+  g_setenv ("XDG_STATE_HOME", state, TRUE);
+  g_setenv ("XDG_DATA_HOME", data, TRUE);
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/app/interop/export-import-onnx", test_export_import);
+  g_test_add_func ("/app/interop/export-error", test_export_error);
+  status = g_test_run ();
+  remove_tree (home);
+  return status;
+}
