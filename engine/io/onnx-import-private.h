@@ -1,0 +1,98 @@
+/* onnx-import-private.h — what the ONNX reader (onnx-import.c: parsing,
+ * validation, values, layout, running) and the operator mapping
+ * (onnx-import-ops.c) share. */
+#pragma once
+
+#include "io/onnx-import.h"
+#include "onnx.pb-c.h"
+
+G_BEGIN_DECLS
+
+/* One named ONNX tensor while importing: a constant (initializer, Constant
+ * node, bound input) or the output of a Layerlab node. */
+typedef struct
+{
+  char *name;
+  /* constants */
+  nn_onnx_tensor *value; /* float data, or NULL */
+  gint64 *ints;          /* int64 data (Reshape's shape), or NULL */
+  gsize n_ints;
+  gboolean is_const;
+  gboolean zeros; /* a constant of zeros whose shape follows the batch (RNN start states) */
+  /* computed */
+  int node_id; /* producing Layerlab node, -1 for a constant */
+  int rank;    /* ONNX dims, batch included */
+  gint64 dims[NN_ONNX_MAX_RANK];
+  int batch_axis;
+  int consumers; /* ONNX nodes reading it, plus 1 for a graph output */
+} onnx_value;
+
+typedef struct
+{
+  const char *file; /* for messages */
+  nn_graph *graph;
+  GPtrArray *weights, *state; /* of nn_project_tensor */
+  GHashTable *values;         /* name → onnx_value */
+  GArray *depth;              /* per node id, for the layout */
+  int opset;
+  /* the node being mapped, for messages */
+  const Onnx__NodeProto *node;
+  int node_index;
+} onnx_importer;
+
+/* Reads a TensorProto: floats into *value or int64 into *ints (the other
+ * NULL); errors name the tensor, not the file. */
+gboolean _onnx_tensor_from_proto (const Onnx__TensorProto *tp, nn_onnx_tensor **value,
+                                  gint64 **ints, gsize *n_ints, GError **error);
+
+/* Sets error as "<file>: node 7 'conv3' (Conv): <message>". */
+void _onnx_node_error (onnx_importer *im, GError **error, int code, const char *format, ...)
+  G_GNUC_PRINTF (4, 5);
+
+/* Attributes of the current node. */
+const Onnx__AttributeProto *_onnx_attr (onnx_importer *im, const char *name);
+gint64 _onnx_attr_int (onnx_importer *im, const char *name, gint64 def);
+float _onnx_attr_float (onnx_importer *im, const char *name, float def);
+/* NUL-terminated copy, or def duplicated; free with g_free. */
+char *_onnx_attr_string (onnx_importer *im, const char *name, const char *def);
+/* The node's input/output i when present and not "", else NULL. */
+onnx_value *_onnx_input (onnx_importer *im, int i);
+const char *_onnx_output_name (onnx_importer *im, int i);
+/* TRUE when output i exists and something reads it. */
+gboolean _onnx_output_used (onnx_importer *im, int i);
+
+/* A computed value (not a constant) at input i, or an error naming it. */
+onnx_value *_onnx_runtime_input (onnx_importer *im, int i, GError **error);
+/* A float constant at input i, or an error naming it. */
+onnx_value *_onnx_const_input (onnx_importer *im, int i, GError **error);
+
+/* Defines output i of the current node as Layerlab node node_id's output
+ * with these ONNX dims and batch axis. */
+onnx_value *_onnx_define (onnx_importer *im, int i, int node_id, int rank, const gint64 *dims,
+                          int batch_axis);
+/* Defines output i as a constant (takes ownership of value). */
+void _onnx_define_const (onnx_importer *im, int i, nn_onnx_tensor *value, gint64 *ints,
+                         gsize n_ints);
+
+/* The per-sample Layerlab shape of an ONNX value (its dims without the
+ * batch axis); FALSE when it has more axes than Layerlab's layers take. */
+gboolean _onnx_sample_shape (const onnx_value *v, nn_shape *shape);
+/* A node id whose output has v's sample shape, adding a Reshape when the
+ * producer's shape differs (GlobalAveragePool's C vs ONNX's C×1×1). */
+int _onnx_use (onnx_importer *im, onnx_value *v, GError **error);
+/* The producing node's own shape. */
+nn_shape _onnx_node_shape (onnx_importer *im, int node_id);
+
+/* Adds a layer of kind ops fed by inputs, with params (ids and values,
+ * NULL-terminated id list) set; returns its id or -1 with an error. */
+int _onnx_add_layer (onnx_importer *im, const nn_layer_ops *ops, const int *inputs, int n_inputs,
+                     const char *const *param_ids, const double *param_values, GError **error);
+/* Records a weight tensor (copied) of node_id. */
+void _onnx_add_weight (onnx_importer *im, int node_id, const char *name, const nn_shape *shape,
+                       const float *data);
+void _onnx_add_state (onnx_importer *im, int node_id, const nn_shape *shape, const float *data);
+
+/* Maps the current node; FALSE with an error. */
+gboolean _onnx_map_node (onnx_importer *im, GError **error);
+
+G_END_DECLS
