@@ -14,15 +14,18 @@
 #include "lab-file-chooser.h"
 #include "lab-window-private.h"
 
-typedef void (*AfterSave) (LabWindow *self);
-
 static void
 update_title (LabWindow *self)
 {
   g_autofree char *name = NULL;
   g_autofree char *subtitle = NULL;
 
-  name = self->file != NULL ? g_file_get_basename (self->file) : g_strdup (_ ("Unsaved Project"));
+  if (self->file != NULL)
+    name = g_file_get_basename (self->file);
+  else if (self->recovered)
+    name = g_strdup (_ ("Recovered Project"));
+  else
+    name = g_strdup (_ ("Unsaved Project"));
   /* Translators: the window's subtitle for a project with unsaved changes */
   subtitle = self->modified ? g_strdup_printf (_ ("• %s"), name) : g_strdup (name);
   adw_view_switcher_title_set_subtitle (self->switcher_title, subtitle);
@@ -40,6 +43,7 @@ static void
 set_file (LabWindow *self, GFile *file)
 {
   g_set_object (&self->file, file);
+  self->recovered = FALSE;
   if (file != NULL)
     {
       g_autofree char *uri = g_file_get_uri (file);
@@ -66,6 +70,8 @@ _lab_window_make_project (LabWindow *self)
   nn_project *project = nn_project_new (nn_graph_copy (graph));
   nn_dataset *ds = lab_data_page_get_dataset (self->data_page);
   nn_model *trained = lab_training_controller_get_model (self->training);
+  const nn_graph *disc = lab_model_page_get_discriminator (self->model_page);
+  const nn_project *opened;
 
   if (ds != NULL)
     {
@@ -81,11 +87,41 @@ _lab_window_make_project (LabWindow *self)
    * starts afresh. */
   if (trained != NULL && nn_model_revision (trained) == nn_graph_revision (graph))
     {
+      nn_optimizer *opt = lab_training_controller_get_optimizer (self->training);
+
       nn_project_take_weights (project, trained);
+      if (opt != NULL)
+        nn_project_take_optimizer (project, opt);
       if (ds != NULL && ds->mean != NULL)
         nn_project_set_normalisation (project, ds->mean, ds->inv_std,
                                       (int) nn_dataset_input_size (ds));
     }
+  /* Not trained here: the opened project's weights and optimizer stay while
+   * its model is unedited, so saving it again loses nothing. */
+  opened = project->weights == NULL ? _lab_window_resume_weights (self) : NULL;
+  if (disc != NULL)
+    {
+      nn_model *d = lab_training_controller_get_discriminator (self->training);
+
+      nn_project_set_discriminator (project, nn_graph_copy (disc));
+      project->config.mode = NN_MODE_GAN;
+      /* Half a GAN's weights would not resume it: both or neither
+       * (nn_project_copy_trained keeps to that for an opened project). */
+      if (project->weights != NULL && d != NULL &&
+          nn_model_revision (d) == nn_graph_revision (disc))
+        {
+          nn_optimizer *d_opt =
+            lab_training_controller_get_discriminator_optimizer (self->training);
+
+          nn_project_take_discriminator_weights (project, d);
+          if (d_opt != NULL)
+            nn_project_take_discriminator_optimizer (project, d_opt);
+        }
+      else
+        nn_project_clear_weights (project);
+    }
+  if (opened != NULL)
+    nn_project_copy_trained (project, opened);
   return project;
 }
 
@@ -103,6 +139,7 @@ _lab_window_save_project (LabWindow *self, GFile *file)
       return FALSE;
     }
   set_file (self, file);
+  _lab_window_autosave_forget (self);
   _lab_window_toast (self, _ ("Saved"));
   return TRUE;
 }
@@ -134,21 +171,53 @@ save_then (LabWindow *self, AfterSave after)
 
 /* --- Unsaved changes --------------------------------------------------- */
 
+typedef struct
+{
+  LabWindow *self;
+  AfterSave then;
+  gboolean save;
+} Answer;
+
+static gboolean
+answer_run (gpointer data)
+{
+  Answer *answer = data;
+
+  if (answer->save)
+    save_then (answer->self, answer->then);
+  else
+    answer->then (answer->self);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+answer_free (gpointer data)
+{
+  Answer *answer = data;
+
+  g_object_unref (answer->self);
+  g_free (answer);
+}
+
 static void
 on_unsaved_response (AdwMessageDialog *dialog, const char *response, gpointer user_data)
 {
-  LabWindow *self = LAB_WINDOW (user_data);
-  AfterSave then = g_object_get_data (G_OBJECT (dialog), "then");
+  Answer *answer;
 
-  if (g_str_equal (response, "save"))
-    save_then (self, then);
-  else if (g_str_equal (response, "discard"))
-    then (self);
+  if (!g_str_equal (response, "save") && !g_str_equal (response, "discard"))
+    return;
+  answer = g_new (Answer, 1);
+  answer->self = g_object_ref (LAB_WINDOW (user_data));
+  answer->then = g_object_get_data (G_OBJECT (dialog), "then");
+  answer->save = g_str_equal (response, "save");
+  /* Closing the window from inside its dialog's response would free the
+   * dialog's parent while the dialog still runs: act once it has gone. */
+  g_idle_add_full (G_PRIORITY_DEFAULT, answer_run, answer, answer_free);
 }
 
 /* Runs then() now, or after the user saved or discarded unsaved changes. */
-static void
-unless_unsaved (LabWindow *self, AfterSave then)
+void
+_lab_window_unless_unsaved (LabWindow *self, AfterSave then)
 {
   GtkWidget *dialog;
 
@@ -202,6 +271,8 @@ _lab_window_adopt_project (LabWindow *self, nn_project *project, GFile *file)
 {
   reset (self);
   lab_model_page_set_graph (self->model_page, nn_graph_copy (project->graph));
+  if (project->discriminator != NULL)
+    lab_model_page_set_discriminator (self->model_page, nn_graph_copy (project->discriminator));
   self->opened_revision = nn_graph_revision (lab_model_page_get_graph (self->model_page));
   lab_training_page_set_config (self->training_page, &project->config);
   if (project->history->len > 0)
@@ -260,15 +331,31 @@ choose_project (LabWindow *self)
 }
 
 static void
+open_pending (LabWindow *self)
+{
+  g_autoptr (GFile) file = g_object_steal_data (G_OBJECT (self), "lab-open-pending");
+
+  if (file != NULL)
+    _lab_window_open_project (self, file);
+}
+
+void
+_lab_window_open_asking (LabWindow *self, GFile *file)
+{
+  g_object_set_data_full (G_OBJECT (self), "lab-open-pending", g_object_ref (file), g_object_unref);
+  _lab_window_unless_unsaved (self, open_pending);
+}
+
+static void
 action_new (GSimpleAction *action, GVariant *parameter, gpointer user_data)
 {
-  unless_unsaved (LAB_WINDOW (user_data), reset);
+  _lab_window_unless_unsaved (LAB_WINDOW (user_data), reset);
 }
 
 static void
 action_open (GSimpleAction *action, GVariant *parameter, gpointer user_data)
 {
-  unless_unsaved (LAB_WINDOW (user_data), choose_project);
+  _lab_window_unless_unsaved (LAB_WINDOW (user_data), choose_project);
 }
 
 static void
@@ -291,6 +378,8 @@ static void
 close_now (LabWindow *self)
 {
   self->modified = FALSE;
+  /* Saved or discarded on purpose: nothing to recover. */
+  _lab_window_autosave_forget (self);
   gtk_window_destroy (GTK_WINDOW (self));
 }
 
@@ -301,7 +390,7 @@ on_close_request (GtkWindow *window, gpointer user_data)
 
   if (!self->modified)
     return FALSE;
-  unless_unsaved (self, close_now);
+  _lab_window_unless_unsaved (self, close_now);
   return TRUE;
 }
 

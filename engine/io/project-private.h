@@ -9,6 +9,9 @@ G_BEGIN_DECLS
 /* The per-epoch series of a history, in file order. */
 #define HISTORY_FIELDS(X) X (loss) X (accuracy) X (val_loss) X (val_accuracy) X (lr) X (seconds)
 
+/* Stable ids of the training modes in files, indexed by nn_train_mode. */
+extern const char *const _nn_project_mode_ids[3];
+
 /* Stable ids of the initialisers in files, indexed by nn_init_kind. */
 extern const char *const _nn_project_init_ids[5];
 
@@ -18,5 +21,8 @@ nn_project_tensor *_nn_project_tensor_new (int node_id, const char *name, const 
 void _nn_project_tensor_free (gpointer tensor);
 /* The tensor of node_id named name in list (may be NULL), or NULL. */
 const nn_project_tensor *_nn_project_find_tensor (GPtrArray *list, int node_id, const char *name);
+
+/* A saved optimizer's state, or NULL (frees it; NULL is fine). */
+void _nn_project_optimizer_free (nn_project_optimizer *o);
 
 G_END_DECLS

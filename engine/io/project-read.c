@@ -375,30 +375,35 @@ read_edges (nn_graph *g, JsonObject *o, const char *path, GError **error)
   return TRUE;
 }
 
+/* The nodes of o (graph or discriminator, at path) as a graph. */
 static nn_graph *
-read_graph (JsonObject *root, GError **error)
+read_nodes (JsonObject *o, const char *path, GError **error)
 {
   g_autoptr (nn_graph) g = nn_graph_new ();
-  JsonObject *graph = read_object (root, "", "graph", error);
-  JsonArray *nodes;
+  JsonArray *nodes = read_array (o, path, "nodes", FALSE, NULL, error);
 
-  if (graph == NULL)
-    return NULL;
-  nodes = read_array (graph, "graph", "nodes", FALSE, NULL, error);
   if (nodes == NULL)
     return NULL;
   for (guint pass = 0; pass < 2; pass++)
     for (guint i = 0; i < json_array_get_length (nodes); i++)
       {
-        g_autofree char *path = g_strdup_printf ("graph.nodes[%u]", i);
-        JsonObject *o = array_object (nodes, i, path, error);
+        g_autofree char *npath = g_strdup_printf ("%s.nodes[%u]", path, i);
+        JsonObject *n = array_object (nodes, i, npath, error);
 
-        if (o == NULL)
+        if (n == NULL)
           return NULL;
-        if (pass == 0 ? !read_node (g, o, path, error) : !read_edges (g, o, path, error))
+        if (pass == 0 ? !read_node (g, n, npath, error) : !read_edges (g, n, npath, error))
           return NULL;
       }
   return g_steal_pointer (&g);
+}
+
+static nn_graph *
+read_graph (JsonObject *root, GError **error)
+{
+  JsonObject *graph = read_object (root, "", "graph", error);
+
+  return graph != NULL ? read_nodes (graph, "graph", error) : NULL;
 }
 
 static gboolean
@@ -475,6 +480,39 @@ read_config (JsonObject *root, nn_trainer_config *c, GError **error)
       !read_int (o, t, "limit", 0, G_MAXINT, &c->limit, error))
     return FALSE;
   c->seed = (guint64) seed;
+  /* Added later: a file without them keeps the defaults (see project.h). */
+  if (json_object_has_member (o, "mode"))
+    {
+      const char *mode;
+      int k = 0;
+
+      if (!read_string (o, t, "mode", FALSE, &mode, error))
+        return FALSE;
+      while (k < (int) G_N_ELEMENTS (_nn_project_mode_ids) &&
+             !g_str_equal (_nn_project_mode_ids[k], mode))
+        k++;
+      if (k == G_N_ELEMENTS (_nn_project_mode_ids))
+        {
+          g_autofree char *choices = g_strjoinv (", ", (char **) _nn_project_mode_ids);
+
+          return field_error (error, "training.mode", _ ("expected one of %s, not “%s”"), choices,
+                              mode);
+        }
+      c->mode = (nn_train_mode) k;
+    }
+  if (json_object_has_member (o, "label_smoothing") &&
+      !read_double (o, t, "label_smoothing", 0.0, 0.499, &c->label_smoothing, error))
+    return FALSE;
+  if (json_object_has_member (o, "augment"))
+    {
+      JsonObject *a = read_object (o, t, "augment", error);
+      const char *ap = "training.augment";
+
+      if (a == NULL || !read_bool (a, ap, "flip", &c->augment.flip, error) ||
+          !read_int (a, ap, "shift", 0, 64, &c->augment.shift, error) ||
+          !read_double (a, ap, "noise", 0.0, 10.0, &c->augment.noise, error))
+        return FALSE;
+    }
   return TRUE;
 }
 
@@ -640,24 +678,25 @@ read_normalisation (JsonObject *root, nn_project *p, GError **error)
 }
 
 static GPtrArray *
-read_tensors (JsonObject *root, const char *member, gboolean named, gboolean *is_null,
-              GError **error)
+read_tensors (JsonObject *o, const char *opath, const char *member, gboolean named,
+              gboolean *is_null, GError **error)
 {
   g_autoptr (GPtrArray) list = NULL;
-  JsonArray *a = read_array (root, "", member, TRUE, is_null, error);
+  g_autofree char *mpath = member_path (opath, member);
+  JsonArray *a = read_array (o, opath, member, TRUE, is_null, error);
 
   if (a == NULL)
     return NULL;
   list = g_ptr_array_new_with_free_func (_nn_project_tensor_free);
   for (guint i = 0; i < json_array_get_length (a); i++)
     {
-      g_autofree char *path = g_strdup_printf ("%s[%u]", member, i);
-      JsonObject *o = array_object (a, i, path, error);
+      g_autofree char *path = g_strdup_printf ("%s[%u]", mpath, i);
+      JsonObject *to = array_object (a, i, path, error);
       nn_project_tensor *t;
 
-      if (o == NULL)
+      if (to == NULL)
         return NULL;
-      t = read_tensor (o, path, named, error);
+      t = read_tensor (to, path, named, error);
       if (t == NULL)
         return NULL;
       for (guint j = 0; j < list->len; j++)
@@ -746,29 +785,33 @@ check_tensors (const nn_graph *g, GPtrArray *list, GArray *expected, const char 
   return TRUE;
 }
 
-/* Weights are only meaningful for the graph they were trained with. */
+/* Weights are only meaningful for the graph they were trained with;
+ * prefix is where the lists are ("" or "discriminator"). */
 static gboolean
-check_weights (const nn_project *p, GError **error)
+check_weights (const nn_graph *graph, GPtrArray *wlist, GPtrArray *slist, const char *prefix,
+               GError **error)
 {
+  g_autofree char *wpath = member_path (prefix, "weights");
+  g_autofree char *spath = member_path (prefix, "state");
   g_autoptr (GArray) weights = g_array_new (FALSE, FALSE, sizeof (expected_tensor));
   g_autoptr (GArray) state = g_array_new (FALSE, FALSE, sizeof (expected_tensor));
   nn_graph_report report;
   gboolean ok = FALSE;
 
-  nn_graph_infer (p->graph, &report);
+  nn_graph_infer (graph, &report);
   if (!report.ok)
     {
       g_autoptr (GError) why = NULL;
 
       nn_graph_report_to_error (&report, &why);
-      field_error (error, "weights",
+      field_error (error, wpath,
                    _ ("the model is not valid, so it cannot have weights (%s); remove them"),
                    why != NULL ? why->message : "?");
       goto out;
     }
-  for (int i = 0; i < nn_graph_n_nodes (p->graph); i++)
+  for (int i = 0; i < nn_graph_n_nodes (graph); i++)
     {
-      const nn_node *node = nn_graph_nth_node (p->graph, i);
+      const nn_node *node = nn_graph_nth_node (graph, i);
       const nn_layer_ops *ops = node->desc.ops;
       const nn_shape *out = &report.nodes[i].out_shape;
       nn_shape in[NN_MAX_INPUTS];
@@ -795,11 +838,115 @@ check_weights (const nn_project *p, GError **error)
           g_array_append_val (state, e);
         }
     }
-  ok = check_tensors (p->graph, p->weights, weights, "weights", error) &&
-       check_tensors (p->graph, p->state, state, "state", error);
+  ok = check_tensors (graph, wlist, weights, wpath, error) &&
+       check_tensors (graph, slist, state, spath, error);
 out:
   nn_graph_report_clear (&report);
   return ok;
+}
+
+/* The weights and state lists of o (at path) for graph: both or neither. */
+static gboolean
+read_trained (JsonObject *o, const char *path, const nn_graph *graph, GPtrArray **weights,
+              GPtrArray **state, GError **error)
+{
+  gboolean weights_null = FALSE, state_null = FALSE;
+
+  *weights = read_tensors (o, path, "weights", TRUE, &weights_null, error);
+  if (*weights == NULL && !weights_null)
+    return FALSE;
+  *state = read_tensors (o, path, "state", FALSE, &state_null, error);
+  if (*state == NULL && !state_null)
+    return FALSE;
+  if ((*weights == NULL) != (*state == NULL))
+    {
+      g_autofree char *p = member_path (path, *weights == NULL ? "weights" : "state");
+
+      return field_error (error, p, _ ("weights and state are saved together: both or neither"));
+    }
+  return *weights == NULL || check_weights (graph, *weights, *state, path, error);
+}
+
+/* o.member: null (*out stays NULL) or the base64 of n floats. */
+static gboolean
+read_state_array (JsonObject *o, const char *path, const char *member, gsize n, float **out,
+                  GError **error)
+{
+  JsonNode *node = get_member (o, path, member, error);
+
+  if (node == NULL)
+    return FALSE;
+  if (JSON_NODE_HOLDS_NULL (node))
+    return TRUE;
+  *out = g_new (float, MAX (n, 1));
+  return read_floats (o, path, member, *out, n, error);
+}
+
+/* o.optimizer (at path), when present, for the weights just read: the
+ * arrays the kind needs, each as many values as there are weights. */
+static gboolean
+read_optimizer (JsonObject *o, const char *path, GPtrArray *weights, nn_project_optimizer **out,
+                GError **error)
+{
+  g_autofree char *opath = member_path (path, "optimizer");
+  nn_project_optimizer *saved;
+  JsonNode *node = json_object_get_member (o, "optimizer");
+  JsonObject *obj;
+  const char *id;
+  gsize n = 0;
+
+  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
+    return TRUE;
+  if (!JSON_NODE_HOLDS_OBJECT (node))
+    return field_error (error, opath, _ ("expected an object or null"));
+  if (weights == NULL)
+    return field_error (error, opath,
+                        _ ("the optimizer's state is saved with the weights it trained, and "
+                           "there are no weights"));
+  obj = json_node_get_object (node);
+  for (guint i = 0; i < weights->len; i++)
+    {
+      const nn_project_tensor *t = g_ptr_array_index (weights, i);
+
+      n += nn_shape_size (&t->shape);
+    }
+  *out = saved = g_new0 (nn_project_optimizer, 1);
+  saved->n = n;
+  if (!read_string (obj, opath, "kind", FALSE, &id, error))
+    return FALSE;
+  if (!nn_optimizer_from_id (id, &saved->kind, error))
+    {
+      g_autofree char *p = member_path (opath, "kind");
+
+      return at_field (error, p);
+    }
+  if (!read_int64 (obj, opath, "steps", 0, G_MAXINT64, &saved->steps, error) ||
+      !read_state_array (obj, opath, "m", n, &saved->m, error) ||
+      !read_state_array (obj, opath, "v", n, &saved->v, error))
+    return FALSE;
+  /* Adam and AdamW always keep both moments, RMSprop its square average;
+   * SGD has no second array. */
+  if (saved->m == NULL && (saved->kind == NN_OPTIMIZER_ADAM || saved->kind == NN_OPTIMIZER_ADAMW))
+    {
+      g_autofree char *p = member_path (opath, "m");
+
+      return field_error (error, p, _ ("%s keeps a first moment: expected base64 data, not null"),
+                          id);
+    }
+  if (saved->v == NULL && saved->kind != NN_OPTIMIZER_SGD)
+    {
+      g_autofree char *p = member_path (opath, "v");
+
+      return field_error (error, p, _ ("%s keeps a second moment: expected base64 data, not null"),
+                          id);
+    }
+  if (saved->v != NULL && saved->kind == NN_OPTIMIZER_SGD)
+    {
+      g_autofree char *p = member_path (opath, "v");
+
+      return field_error (error, p, _ ("sgd keeps no second moment: expected null"));
+    }
+  return TRUE;
 }
 
 static nn_project *
@@ -809,7 +956,6 @@ read_project (JsonNode *root_node, GError **error)
   JsonObject *root;
   const char *format;
   nn_graph *graph;
-  gboolean weights_null = FALSE, state_null = FALSE;
   gint64 version;
 
   if (root_node == NULL || !JSON_NODE_HOLDS_OBJECT (root_node))
@@ -846,20 +992,27 @@ read_project (JsonNode *root_node, GError **error)
   if (!read_dataset (root, p, error) || !read_normalisation (root, p, error) ||
       !read_config (root, &p->config, error) || !read_history (root, p->history, error))
     return NULL;
-  p->weights = read_tensors (root, "weights", TRUE, &weights_null, error);
-  if (p->weights == NULL && !weights_null)
+  if (!read_trained (root, "", p->graph, &p->weights, &p->state, error) ||
+      !read_optimizer (root, "", p->weights, &p->optimizer, error))
     return NULL;
-  p->state = read_tensors (root, "state", FALSE, &state_null, error);
-  if (p->state == NULL && !state_null)
-    return NULL;
-  if ((p->weights == NULL) != (p->state == NULL))
+  if (json_object_has_member (root, "discriminator"))
     {
-      field_error (error, p->weights == NULL ? "weights" : "state",
-                   _ ("weights and state are saved together: both or neither"));
-      return NULL;
+      JsonObject *d = read_object (root, "", "discriminator", error);
+      nn_graph *disc = d != NULL ? read_nodes (d, "discriminator", error) : NULL;
+
+      if (disc == NULL)
+        return NULL;
+      nn_project_set_discriminator (p, disc);
+      if (!read_trained (d, "discriminator", disc, &p->d_weights, &p->d_state, error) ||
+          !read_optimizer (d, "discriminator", p->d_weights, &p->d_optimizer, error))
+        return NULL;
+      if (p->config.mode != NN_MODE_GAN)
+        {
+          field_error (error, "training.mode",
+                       _ ("a project with a discriminator is a GAN’s: expected “gan”"));
+          return NULL;
+        }
     }
-  if (p->weights != NULL && !check_weights (p, error))
-    return NULL;
   return g_steal_pointer (&p);
 }
 
@@ -903,12 +1056,22 @@ nn_project_load (const char *path, GError **error)
   g_autoptr (GError) local = NULL;
   g_autofree char *name = g_filename_display_basename (path);
   g_autofree char *data = NULL;
+  g_autofree char *dir = g_path_get_dirname (path);
   gsize length = 0;
+  nn_project *p;
 
   if (!g_file_get_contents (path, &data, &length, &local))
     {
       g_set_error (error, NN_ERROR, NN_ERROR_IO, "%s", local->message);
       return NULL;
     }
-  return nn_project_from_data (data, length, name, error);
+  p = nn_project_from_data (data, length, name, error);
+  if (p != NULL && p->data_spec != NULL)
+    {
+      g_autofree char *spec = nn_project_spec_resolve (p->data_spec, dir);
+      nn_data_options options = p->data_options;
+
+      nn_project_set_data (p, spec, &options);
+    }
+  return p;
 }

@@ -11,6 +11,12 @@
 #include "error.h"
 #include "io/project-private.h"
 
+const char *const _nn_project_mode_ids[3] = {
+  [NN_MODE_SUPERVISED] = "supervised",
+  [NN_MODE_AUTOENCODER] = "autoencoder",
+  [NN_MODE_GAN] = "gan",
+};
+
 const char *const _nn_project_init_ids[5] = {
   [NN_INIT_AUTO] = "auto",
   [NN_INIT_HE_UNIFORM] = "he_uniform",
@@ -71,6 +77,11 @@ nn_project_free (nn_project *p)
   g_array_unref (p->history);
   g_clear_pointer (&p->weights, g_ptr_array_unref);
   g_clear_pointer (&p->state, g_ptr_array_unref);
+  g_clear_pointer (&p->discriminator, nn_graph_free);
+  g_clear_pointer (&p->d_weights, g_ptr_array_unref);
+  g_clear_pointer (&p->d_state, g_ptr_array_unref);
+  _nn_project_optimizer_free (p->optimizer);
+  _nn_project_optimizer_free (p->d_optimizer);
   g_free (p);
 }
 
@@ -107,35 +118,151 @@ nn_project_clear_weights (nn_project *p)
 {
   g_clear_pointer (&p->weights, g_ptr_array_unref);
   g_clear_pointer (&p->state, g_ptr_array_unref);
+  g_clear_pointer (&p->optimizer, _nn_project_optimizer_free);
+  g_clear_pointer (&p->d_weights, g_ptr_array_unref);
+  g_clear_pointer (&p->d_state, g_ptr_array_unref);
+  g_clear_pointer (&p->d_optimizer, _nn_project_optimizer_free);
 }
 
 void
-nn_project_take_weights (nn_project *p, nn_model *m)
+nn_project_set_discriminator (nn_project *p, nn_graph *discriminator)
+{
+  g_clear_pointer (&p->d_weights, g_ptr_array_unref);
+  g_clear_pointer (&p->d_state, g_ptr_array_unref);
+  g_clear_pointer (&p->d_optimizer, _nn_project_optimizer_free);
+  if (p->discriminator != discriminator)
+    g_clear_pointer (&p->discriminator, nn_graph_free);
+  p->discriminator = discriminator;
+}
+
+/* The weights and state of m into two new lists. */
+static void
+take_weights (nn_model *m, GPtrArray **weights, GPtrArray **state)
 {
   const nn_weight_range *ranges;
   const nn_graph *g = nn_model_graph (m);
   float *w;
   int n_ranges;
 
-  nn_project_clear_weights (p);
-  p->weights = g_ptr_array_new_with_free_func (_nn_project_tensor_free);
-  p->state = g_ptr_array_new_with_free_func (_nn_project_tensor_free);
+  g_clear_pointer (weights, g_ptr_array_unref);
+  g_clear_pointer (state, g_ptr_array_unref);
+  *weights = g_ptr_array_new_with_free_func (_nn_project_tensor_free);
+  *state = g_ptr_array_new_with_free_func (_nn_project_tensor_free);
   w = nn_model_weights (m, NULL);
   ranges = nn_model_weight_ranges (m, &n_ranges);
   for (int i = 0; i < n_ranges; i++)
-    g_ptr_array_add (p->weights,
+    g_ptr_array_add (*weights,
                      _nn_project_tensor_new (ranges[i].node_id, ranges[i].info.name,
                                              &ranges[i].info.shape, w + ranges[i].offset));
   for (int i = 0; i < nn_graph_n_nodes (g); i++)
     {
       int id = nn_graph_nth_node (g, i)->id;
       gsize n = 0;
-      float *state = nn_model_node_state (m, id, &n);
+      float *st = nn_model_node_state (m, id, &n);
       nn_shape shape = nn_shape_1d ((int) n);
 
-      if (state != NULL && n > 0)
-        g_ptr_array_add (p->state, _nn_project_tensor_new (id, "state", &shape, state));
+      if (st != NULL && n > 0)
+        g_ptr_array_add (*state, _nn_project_tensor_new (id, "state", &shape, st));
     }
+}
+
+void
+nn_project_take_weights (nn_project *p, nn_model *m)
+{
+  take_weights (m, &p->weights, &p->state);
+  g_clear_pointer (&p->optimizer, _nn_project_optimizer_free);
+}
+
+void
+nn_project_take_discriminator_weights (nn_project *p, nn_model *m)
+{
+  take_weights (m, &p->d_weights, &p->d_state);
+  g_clear_pointer (&p->d_optimizer, _nn_project_optimizer_free);
+}
+
+/* --- Optimizer state --------------------------------------------------- */
+
+void
+_nn_project_optimizer_free (nn_project_optimizer *o)
+{
+  if (o == NULL)
+    return;
+  g_free (o->m);
+  g_free (o->v);
+  g_free (o);
+}
+
+static gboolean
+all_finite (const float *x, gsize n)
+{
+  for (gsize i = 0; x != NULL && i < n; i++)
+    if (!isfinite (x[i]))
+      return FALSE;
+  return TRUE;
+}
+
+static void
+take_optimizer (nn_project_optimizer **slot, const nn_optimizer *o)
+{
+  nn_optimizer_state s;
+  nn_project_optimizer *saved;
+
+  nn_optimizer_get_state (o, &s);
+  g_clear_pointer (slot, _nn_project_optimizer_free);
+  /* A diverged run gets its last good weights back but not its moments:
+   * resuming from those would diverge at once, so it resumes fresh. */
+  if (!all_finite (s.m, s.n) || !all_finite (s.v, s.n))
+    return;
+  saved = g_new0 (nn_project_optimizer, 1);
+  saved->kind = s.kind;
+  saved->steps = s.steps;
+  saved->n = s.n;
+  if (s.m != NULL)
+    saved->m = g_memdup2 (s.m, MAX (s.n, 1) * sizeof (float));
+  if (s.v != NULL)
+    saved->v = g_memdup2 (s.v, MAX (s.n, 1) * sizeof (float));
+  *slot = saved;
+}
+
+static gboolean
+apply_optimizer (const nn_project_optimizer *saved, nn_optimizer *o, GError **error)
+{
+  nn_optimizer_state s;
+
+  if (saved == NULL)
+    return TRUE;
+  s = (nn_optimizer_state){
+    .kind = saved->kind,
+    .steps = saved->steps,
+    .n = saved->n,
+    .m = saved->m,
+    .v = saved->v,
+  };
+  return nn_optimizer_set_state (o, &s, error);
+}
+
+void
+nn_project_take_optimizer (nn_project *p, const nn_optimizer *o)
+{
+  take_optimizer (&p->optimizer, o);
+}
+
+gboolean
+nn_project_apply_optimizer (const nn_project *p, nn_optimizer *o, GError **error)
+{
+  return apply_optimizer (p->optimizer, o, error);
+}
+
+void
+nn_project_take_discriminator_optimizer (nn_project *p, const nn_optimizer *o)
+{
+  take_optimizer (&p->d_optimizer, o);
+}
+
+gboolean
+nn_project_apply_discriminator_optimizer (const nn_project *p, nn_optimizer *o, GError **error)
+{
+  return apply_optimizer (p->d_optimizer, o, error);
 }
 
 const nn_project_tensor *
@@ -164,39 +291,39 @@ weights_fail (const nn_graph *g, int node_id, const char *what, GError **error)
   return FALSE;
 }
 
-gboolean
-nn_project_apply_weights (const nn_project *p, nn_model *m, GError **error)
+static gboolean
+apply_weights (GPtrArray *weights, GPtrArray *state_list, nn_model *m, GError **error)
 {
   const nn_weight_range *ranges;
   const nn_graph *g = nn_model_graph (m);
   float *w;
   int n_ranges;
 
-  if (p->weights == NULL)
+  if (weights == NULL)
     return TRUE;
   ranges = nn_model_weight_ranges (m, &n_ranges);
   /* Check everything before copying anything: m stays as it was on error. */
   for (int i = 0; i < n_ranges; i++)
     {
       const nn_project_tensor *t =
-        _nn_project_find_tensor (p->weights, ranges[i].node_id, ranges[i].info.name);
+        _nn_project_find_tensor (weights, ranges[i].node_id, ranges[i].info.name);
 
       if (t == NULL || !nn_shape_equal (&t->shape, &ranges[i].info.shape))
         return weights_fail (g, ranges[i].node_id, ranges[i].info.name, error);
     }
-  if ((int) p->weights->len != n_ranges)
+  if ((int) weights->len != n_ranges)
     {
       g_set_error (error, NN_ERROR, NN_ERROR_SHAPE,
                    _ ("The saved weights belong to a different model (%u tensors, the model has "
                       "%d); train it again"),
-                   p->weights->len, n_ranges);
+                   weights->len, n_ranges);
       return FALSE;
     }
   for (int i = 0; i < nn_graph_n_nodes (g); i++)
     {
       int id = nn_graph_nth_node (g, i)->id;
       gsize n = 0;
-      const nn_project_tensor *t = _nn_project_find_tensor (p->state, id, "state");
+      const nn_project_tensor *t = _nn_project_find_tensor (state_list, id, "state");
 
       nn_model_node_state (m, id, &n);
       if ((t == NULL && n > 0) || (t != NULL && nn_shape_size (&t->shape) != n))
@@ -207,7 +334,7 @@ nn_project_apply_weights (const nn_project *p, nn_model *m, GError **error)
   for (int i = 0; i < n_ranges; i++)
     {
       const nn_project_tensor *t =
-        _nn_project_find_tensor (p->weights, ranges[i].node_id, ranges[i].info.name);
+        _nn_project_find_tensor (weights, ranges[i].node_id, ranges[i].info.name);
 
       memcpy (w + ranges[i].offset, t->data, ranges[i].size * sizeof (float));
     }
@@ -216,12 +343,201 @@ nn_project_apply_weights (const nn_project *p, nn_model *m, GError **error)
       int id = nn_graph_nth_node (g, i)->id;
       gsize n = 0;
       float *state = nn_model_node_state (m, id, &n);
-      const nn_project_tensor *t = _nn_project_find_tensor (p->state, id, "state");
+      const nn_project_tensor *t = _nn_project_find_tensor (state_list, id, "state");
 
       if (state != NULL && t != NULL)
         memcpy (state, t->data, n * sizeof (float));
     }
   return TRUE;
+}
+
+gboolean
+nn_project_apply_weights (const nn_project *p, nn_model *m, GError **error)
+{
+  return apply_weights (p->weights, p->state, m, error);
+}
+
+gboolean
+nn_project_apply_discriminator_weights (const nn_project *p, nn_model *m, GError **error)
+{
+  if (p->discriminator == NULL)
+    {
+      g_set_error (error, NN_ERROR, NN_ERROR_SHAPE,
+                   _ ("The project has no discriminator, so it has no weights for one"));
+      return FALSE;
+    }
+  return apply_weights (p->d_weights, p->d_state, m, error);
+}
+
+static GPtrArray *
+copy_tensors (GPtrArray *list)
+{
+  GPtrArray *copy;
+
+  if (list == NULL)
+    return NULL;
+  copy = g_ptr_array_new_full (list->len, _nn_project_tensor_free);
+  for (guint i = 0; i < list->len; i++)
+    {
+      const nn_project_tensor *t = g_ptr_array_index (list, i);
+
+      g_ptr_array_add (copy, _nn_project_tensor_new (t->node_id, t->name, &t->shape, t->data));
+    }
+  return copy;
+}
+
+static nn_project_optimizer *
+copy_optimizer (const nn_project_optimizer *o)
+{
+  nn_project_optimizer *copy;
+
+  if (o == NULL)
+    return NULL;
+  copy = g_memdup2 (o, sizeof *o);
+  if (o->m != NULL)
+    copy->m = g_memdup2 (o->m, MAX (o->n, 1) * sizeof (float));
+  if (o->v != NULL)
+    copy->v = g_memdup2 (o->v, MAX (o->n, 1) * sizeof (float));
+  return copy;
+}
+
+/* Same nodes, kinds, parameters and edges (positions aside): weights of one
+ * fit the other. */
+static gboolean
+same_layers (const nn_graph *a, const nn_graph *b)
+{
+  if (nn_graph_n_nodes (a) != nn_graph_n_nodes (b))
+    return FALSE;
+  for (int i = 0; i < nn_graph_n_nodes (a); i++)
+    {
+      const nn_node *x = nn_graph_nth_node (a, i);
+      const nn_node *y = nn_graph_nth_node (b, i);
+
+      if (x->id != y->id || x->desc.ops != y->desc.ops ||
+          memcmp (x->desc.p, y->desc.p, sizeof x->desc.p) != 0 || x->n_inputs != y->n_inputs ||
+          memcmp (x->inputs, y->inputs, x->n_inputs * sizeof (int)) != 0)
+        return FALSE;
+    }
+  return TRUE;
+}
+
+void
+nn_project_copy_trained (nn_project *dst, const nn_project *src)
+{
+  nn_project_clear_weights (dst);
+  /* A file whose weights do not fit its model would not open again. */
+  if (src->weights == NULL || !same_layers (dst->graph, src->graph) ||
+      (dst->discriminator != NULL && (src->discriminator == NULL || src->d_weights == NULL ||
+                                      !same_layers (dst->discriminator, src->discriminator))))
+    return;
+  dst->weights = copy_tensors (src->weights);
+  dst->state = copy_tensors (src->state);
+  dst->optimizer = copy_optimizer (src->optimizer);
+  nn_project_set_normalisation (dst, src->norm_mean, src->norm_inv_std, src->norm_size);
+  if (dst->discriminator != NULL)
+    {
+      dst->d_weights = copy_tensors (src->d_weights);
+      dst->d_state = copy_tensors (src->d_state);
+      dst->d_optimizer = copy_optimizer (src->d_optimizer);
+    }
+}
+
+/* --- Data paths -------------------------------------------------------- */
+
+typedef char *(*path_map) (const char *path, const char *dir);
+
+/* path (absolute) below or at folder: the rest, "." for folder itself. */
+static const char *
+path_below (const char *path, const char *folder)
+{
+  gsize n = strlen (folder);
+
+  if (!g_str_has_prefix (path, folder))
+    return NULL;
+  if (path[n] == '\0')
+    return ".";
+  if (path[n] == G_DIR_SEPARATOR && path[n + 1] != '\0')
+    return path + n + 1;
+  return NULL;
+}
+
+static char *
+relative_path (const char *path, const char *dir)
+{
+  /* A relative path in a spec was typed relative to the working folder. */
+  g_autofree char *abs = g_canonicalize_filename (path, NULL);
+  g_autofree char *base = g_canonicalize_filename (dir, NULL);
+  g_autofree char *parent = g_path_get_dirname (base);
+  g_autofree char *home = g_canonicalize_filename (g_get_home_dir (), NULL);
+  const char *rest;
+
+  if (path[0] == '\0')
+    return g_strdup (path);
+  if (g_strcmp0 (base, "/") != 0 && (rest = path_below (abs, base)) != NULL)
+    return g_strdup (rest);
+  /* Data beside the project's folder (project/ and data/ in one folder)
+   * travels with it too; the home folder or / as that folder would make
+   * every path "near". */
+  if (g_strcmp0 (parent, "/") != 0 && g_strcmp0 (parent, home) != 0 &&
+      (rest = path_below (abs, parent)) != NULL)
+    return g_strcmp0 (rest, ".") == 0 ? g_strdup ("..") : g_build_filename ("..", rest, NULL);
+  return g_steal_pointer (&abs);
+}
+
+static char *
+resolve_path (const char *path, const char *dir)
+{
+  g_autofree char *base = NULL;
+
+  if (path[0] == '\0' || g_path_is_absolute (path))
+    return g_strdup (path);
+  base = g_canonicalize_filename (dir, NULL);
+  return g_canonicalize_filename (path, base);
+}
+
+/* Applies map to the file or folder paths of spec (idx: has two). */
+static char *
+map_spec (const char *spec, const char *dir, path_map map)
+{
+  static const char *const kinds[] = { "csv", "images", "text", "idx" };
+  const char *colon = strchr (spec, ':');
+  g_autofree char *kind = NULL;
+  gboolean known = FALSE;
+
+  if (colon == NULL || colon[1] == '\0')
+    return g_strdup (spec);
+  kind = g_strndup (spec, colon - spec);
+  for (gsize i = 0; i < G_N_ELEMENTS (kinds) && !known; i++)
+    known = g_str_equal (kind, kinds[i]);
+  if (!known)
+    return g_strdup (spec);
+  if (g_str_equal (kind, "idx"))
+    {
+      /* As the IDX loader reads it: IMAGES[:LABELS]. */
+      g_auto (GStrv) parts = g_strsplit (colon + 1, ":", 2);
+      g_autofree char *images = map (parts[0], dir);
+      g_autofree char *labels = parts[1] != NULL ? map (parts[1], dir) : NULL;
+
+      return labels != NULL ? g_strdup_printf ("idx:%s:%s", images, labels)
+                            : g_strdup_printf ("idx:%s", images);
+    }
+  {
+    g_autofree char *mapped = map (colon + 1, dir);
+
+    return g_strdup_printf ("%s:%s", kind, mapped);
+  }
+}
+
+char *
+nn_project_spec_relative (const char *spec, const char *dir)
+{
+  return map_spec (spec, dir, relative_path);
+}
+
+char *
+nn_project_spec_resolve (const char *spec, const char *dir)
+{
+  return map_spec (spec, dir, resolve_path);
 }
 
 /* --- Writing ----------------------------------------------------------- */
@@ -350,6 +666,27 @@ add_tensors (JsonBuilder *b, const char *member, GPtrArray *list, gboolean named
   json_builder_end_array (b);
 }
 
+/* Only beside weights: the state means nothing without what it moved. */
+static void
+add_optimizer (JsonBuilder *b, const nn_project_optimizer *o, GPtrArray *weights)
+{
+  g_autofree char *m = NULL, *v = NULL;
+
+  if (o == NULL || weights == NULL)
+    return;
+  if (o->m != NULL)
+    m = encode_floats (o->m, o->n);
+  if (o->v != NULL)
+    v = encode_floats (o->v, o->n);
+  json_builder_set_member_name (b, "optimizer");
+  json_builder_begin_object (b);
+  add_string (b, "kind", nn_optimizer_id (o->kind));
+  add_int (b, "steps", o->steps);
+  add_string (b, "m", m);
+  add_string (b, "v", v);
+  json_builder_end_object (b);
+}
+
 static void
 add_normalisation (JsonBuilder *b, const nn_project *p)
 {
@@ -394,11 +731,19 @@ add_config (JsonBuilder *b, const nn_trainer_config *c)
   add_number (b, "clip_norm", c->clip_norm);
   add_int (b, "patience", c->patience);
   add_int (b, "limit", c->limit);
+  add_string (b, "mode", _nn_project_mode_ids[c->mode]);
+  add_number (b, "label_smoothing", c->label_smoothing);
+  json_builder_set_member_name (b, "augment");
+  json_builder_begin_object (b);
+  add_bool (b, "flip", c->augment.flip);
+  add_int (b, "shift", c->augment.shift);
+  add_number (b, "noise", c->augment.noise);
+  json_builder_end_object (b);
   json_builder_end_object (b);
 }
 
 static void
-add_dataset (JsonBuilder *b, const nn_project *p)
+add_dataset (JsonBuilder *b, const nn_project *p, const char *spec)
 {
   const nn_data_options *o = &p->data_options;
 
@@ -409,7 +754,7 @@ add_dataset (JsonBuilder *b, const nn_project *p)
       return;
     }
   json_builder_begin_object (b);
-  add_string (b, "spec", p->data_spec);
+  add_string (b, "spec", spec);
   json_builder_set_member_name (b, "options");
   json_builder_begin_object (b);
   add_string (b, "label", p->data_label);
@@ -447,8 +792,31 @@ add_history (JsonBuilder *b, GArray *history)
   json_builder_end_object (b);
 }
 
-char *
-nn_project_to_data (const nn_project *p, gsize *length)
+static void
+add_nodes (JsonBuilder *b, const nn_graph *g)
+{
+  json_builder_set_member_name (b, "nodes");
+  json_builder_begin_array (b);
+  for (int i = 0; i < nn_graph_n_nodes (g); i++)
+    add_node (b, nn_graph_nth_node (g, i));
+  json_builder_end_array (b);
+}
+
+static void
+add_discriminator (JsonBuilder *b, const nn_project *p)
+{
+  json_builder_set_member_name (b, "discriminator");
+  json_builder_begin_object (b);
+  add_nodes (b, p->discriminator);
+  add_tensors (b, "weights", p->d_weights, TRUE);
+  add_tensors (b, "state", p->d_state, FALSE);
+  add_optimizer (b, p->d_optimizer, p->d_weights);
+  json_builder_end_object (b);
+}
+
+/* The document, with spec written for the dataset's. */
+static char *
+to_data (const nn_project *p, const char *spec, gsize *length)
 {
   g_autoptr (JsonBuilder) b = json_builder_new ();
   g_autoptr (JsonGenerator) gen = json_generator_new ();
@@ -460,18 +828,17 @@ nn_project_to_data (const nn_project *p, gsize *length)
   add_string (b, "generator", "Layerlab " PACKAGE_VERSION);
   json_builder_set_member_name (b, "graph");
   json_builder_begin_object (b);
-  json_builder_set_member_name (b, "nodes");
-  json_builder_begin_array (b);
-  for (int i = 0; i < nn_graph_n_nodes (p->graph); i++)
-    add_node (b, nn_graph_nth_node (p->graph, i));
-  json_builder_end_array (b);
+  add_nodes (b, p->graph);
   json_builder_end_object (b);
-  add_dataset (b, p);
+  add_dataset (b, p, spec);
   add_normalisation (b, p);
   add_config (b, &p->config);
   add_history (b, p->history);
   add_tensors (b, "weights", p->weights, TRUE);
   add_tensors (b, "state", p->state, FALSE);
+  add_optimizer (b, p->optimizer, p->weights);
+  if (p->discriminator != NULL)
+    add_discriminator (b, p);
   json_builder_end_object (b);
 
   root = json_builder_get_root (b);
@@ -481,19 +848,28 @@ nn_project_to_data (const nn_project *p, gsize *length)
   return json_generator_to_data (gen, length);
 }
 
+char *
+nn_project_to_data (const nn_project *p, gsize *length)
+{
+  return to_data (p, p->data_spec, length);
+}
+
 gboolean
 nn_project_save (const nn_project *p, const char *path, GError **error)
 {
-  g_autoptr (GFile) file = g_file_new_for_path (path);
   g_autoptr (GError) local = NULL;
+  g_autofree char *dir = g_path_get_dirname (path);
+  g_autofree char *spec = NULL;
   g_autofree char *data = NULL;
   gsize length = 0;
 
-  data = nn_project_to_data (p, &length);
-  /* g_file_replace_contents writes a temporary file and renames it over the
-   * old one, so a crash mid-write never leaves half a project. */
-  if (!g_file_replace_contents (file, data, length, NULL, FALSE, G_FILE_CREATE_NONE, NULL, NULL,
-                                &local))
+  if (p->data_spec != NULL)
+    spec = nn_project_spec_relative (p->data_spec, dir);
+  data = to_data (p, spec, &length);
+  /* A temporary file, synced, then renamed over the old one: a crash or a
+   * full disk mid-write never leaves half a project. (g_file_replace_contents
+   * renames even after a failed write: the old file is lost to a full disk.) */
+  if (!g_file_set_contents_full (path, data, length, G_FILE_SET_CONTENTS_CONSISTENT, 0666, &local))
     {
       g_set_error (error, NN_ERROR, NN_ERROR_IO, _ ("Could not save %s: %s"), path, local->message);
       return FALSE;

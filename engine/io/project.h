@@ -17,7 +17,31 @@
  *     "training": { "loss": "cross_entropy", "optimizer": "adam", "lr": 0.001, … },
  *     "history": { "loss": [ … ], "accuracy": [ … ], "val_loss": [ … ], … },
  *     "weights": [ { "node": 1, "name": "weight", "shape": [ 128, 784 ], "data": "…" } ] | null,
- *     "state": [ { "node": 4, "shape": [ 64 ], "data": "…" } ] }
+ *     "state": [ { "node": 4, "shape": [ 64 ], "data": "…" } ],
+ *     "optimizer": { "kind": "adam", "steps": 1200, "m": "…", "v": "…" | null },
+ *     "discriminator": { "nodes": [ … ], "weights": [ … ] | null,
+ *                        "state": [ … ] | null, "optimizer": { … } } }   (GANs only)
+ *
+ * "optimizer" (optional, only beside weights) is the optimizer's state so
+ * training resumes exactly (nn_optimizer_state): its kind, its step count,
+ * and m and v as base64 of little-endian float32, each as many values as
+ * the model has weights, or null where the kind keeps none (Adam and AdamW
+ * need both, RMSprop needs v, SGD keeps no v; SGD's and RMSprop's m is
+ * their momentum buffer, null without momentum). Files without it resume
+ * with a fresh optimizer.
+ *
+ * "training" also holds "mode" ("supervised", "autoencoder", "gan"),
+ * "label_smoothing" and "augment" { "flip", "shift", "noise" }; files
+ * written before they existed lack them and read as their defaults, as
+ * does a project without "discriminator", so the version stays 1.
+ *
+ * Data next to the project: nn_project_save() writes the file or folder
+ * of a csv:, idx:, images: or text: spec relative to the project's folder
+ * when it lies inside that folder or its parent (not when the parent is
+ * the home folder or /), and nn_project_load() resolves relative paths
+ * against the folder the project is loaded from, so a project folder
+ * moved or copied with its data keeps working. Other paths stay absolute;
+ * nn_project_to_data()/_from_data() leave specs as they are.
  *
  * Enumerated layer parameters are stored by their stable choice id, booleans
  * as JSON booleans. A parameter missing from a node takes its default, so a
@@ -58,6 +82,16 @@ typedef struct
   float *data;
 } nn_project_tensor;
 
+/* An optimizer's state as saved (see nn_optimizer_state): m and v are n
+ * floats each, or NULL where the kind keeps none. */
+typedef struct
+{
+  nn_optimizer_kind kind;
+  gint64 steps;
+  gsize n;
+  float *m, *v;
+} nn_project_optimizer;
+
 typedef struct
 {
   nn_graph *graph;              /* owned, never NULL */
@@ -73,6 +107,14 @@ typedef struct
   GArray *history;    /* of nn_epoch_record, oldest first */
   GPtrArray *weights; /* of nn_project_tensor *, in the model's weight order; NULL untrained */
   GPtrArray *state;   /* of nn_project_tensor * named "state"; NULL untrained */
+  nn_project_optimizer *optimizer; /* of the weights above; NULL when not saved */
+  /* A GAN's second model (config.mode is then NN_MODE_GAN and graph is the
+   * generator); NULL otherwise. Its weights and state follow the same rules
+   * as the generator's and are set and applied by the *_discriminator_*
+   * functions below. */
+  nn_graph *discriminator;
+  GPtrArray *d_weights, *d_state;
+  nn_project_optimizer *d_optimizer;
 } nn_project;
 
 /* A project around graph (ownership is taken), with the trainer's default
@@ -95,17 +137,59 @@ void nn_project_take_weights (nn_project *p, nn_model *m);
  * naming the node when they do not fit m (a graph edited after training);
  * m is unchanged then. TRUE and nothing copied when there are no weights. */
 gboolean nn_project_apply_weights (const nn_project *p, nn_model *m, GError **error);
-/* Forgets the weights and state (the graph changed). */
+/* Copies the state of o, the optimizer that trained the weights taken
+ * (nn_trainer_get_optimizer()); take the weights first: taking weights
+ * forgets the optimizer's state, which belongs to the weights it moved.
+ * State that is not finite (a diverged run) is not kept. */
+void nn_project_take_optimizer (nn_project *p, const nn_optimizer *o);
+/* Sets o's state from the project's so training goes on exactly (see
+ * nn_optimizer_set_state: another kind starts fresh, silently). TRUE and
+ * o untouched when none is saved; FALSE with NN_ERROR_SHAPE when the state
+ * is for another number of weights. */
+gboolean nn_project_apply_optimizer (const nn_project *p, nn_optimizer *o, GError **error);
+/* The same for the discriminator's optimizer (p->d_optimizer;
+ * nn_trainer_get_discriminator_optimizer()). */
+void nn_project_take_discriminator_optimizer (nn_project *p, const nn_optimizer *o);
+gboolean nn_project_apply_discriminator_optimizer (const nn_project *p, nn_optimizer *o,
+                                                   GError **error);
+
+/* Copies what src's training left (weights, state, optimizer, fitted
+ * normalisation) into dst, so saving an opened project again keeps them.
+ * When dst has a discriminator, src's discriminator weights come too.
+ * Nothing is copied (dst ends untrained) when a model of dst differs from
+ * src's in its layers, parameters or edges, or when src lacks the
+ * discriminator's weights (half a GAN does not resume). */
+void nn_project_copy_trained (nn_project *dst, const nn_project *src);
+/* Forgets the weights, state and optimizer (the graph changed), the discriminator's too. */
 void nn_project_clear_weights (nn_project *p);
+
+/* Makes the project a GAN's (discriminator owned from now; NULL makes it
+ * an ordinary project again). Forgets the discriminator's weights. */
+void nn_project_set_discriminator (nn_project *p, nn_graph *discriminator);
+/* As nn_project_take_weights / _apply_weights, for the discriminator:
+ * m is compiled from p->discriminator (nn_trainer_get_discriminator()).
+ * Applying is TRUE and copies nothing when none are saved; FALSE with
+ * NN_ERROR_SHAPE when there is no discriminator or they do not fit m. */
+void nn_project_take_discriminator_weights (nn_project *p, nn_model *m);
+gboolean nn_project_apply_discriminator_weights (const nn_project *p, nn_model *m, GError **error);
 
 /* The JSON document (UTF-8, NUL-terminated; free with g_free). */
 char *nn_project_to_data (const nn_project *p, gsize *length);
 /* Parses and validates a document; name prefixes every message. */
 nn_project *nn_project_from_data (const char *data, gsize length, const char *name, GError **error);
 
-/* Writes atomically (a temporary file renamed over path). */
+/* Writes atomically (a temporary file renamed over path), data paths
+ * near path made relative (see above). */
 gboolean nn_project_save (const nn_project *p, const char *path, GError **error);
+/* Reads path; relative data paths in it are resolved against its folder,
+ * so p->data_spec names files by absolute paths. */
 nn_project *nn_project_load (const char *path, GError **error);
+
+/* The spec with the file or folder it names written relative to dir when
+ * it lies inside dir or dir's parent (see above), else a copy. */
+char *nn_project_spec_relative (const char *spec, const char *dir);
+/* The spec with a relative file or folder resolved against dir. */
+char *nn_project_spec_resolve (const char *spec, const char *dir);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (nn_project, nn_project_free)
 
