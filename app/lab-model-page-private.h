@@ -8,6 +8,7 @@
 #include "lab-model-history.h"
 #include "lab-model-page.h"
 #include "lab-property-editor.h"
+#include "templates.h"
 
 G_BEGIN_DECLS
 
@@ -23,9 +24,19 @@ struct _LabModelPage
   AdwStatusPage *empty_state;
   GtkLabel *status_label;
   GtkMenuButton *templates_button;
+  GtkWidget *gan_switch;
+  GtkToggleButton *generator_button;
+  GtkToggleButton *discriminator_button;
 
   /* owned */
+  /* The graph shown and edited; in GAN mode `other` is the one of the pair
+   * not shown, with its own undo history: switching swaps them, so every
+   * editing path works on `graph` alone. */
   nn_graph *graph;
+  nn_graph *other;
+  LabModelHistory *other_history;
+  gboolean gan;
+  gboolean showing_discriminator;
   nn_graph_report report;
   LabDiagram *diagram;
   LabModelHistory *history;
@@ -52,6 +63,23 @@ void _lab_model_page_toast (LabModelPage *self, const char *message);
 /* Lays the graph out with the diagram's tidy layout (no history entry). */
 void _lab_model_page_tidy_graph (LabModelPage *self);
 void _lab_model_page_update_actions (LabModelPage *self);
+
+/* Fits the model in view (or shows its Input end at a readable size). */
+void _lab_model_page_show_all (LabModelPage *self);
+
+/* GAN mode (lab-model-page-gan.c). The generator, shown or not. */
+const nn_graph *_lab_model_page_generator (LabModelPage *self);
+/* Both graphs of a GAN template, the generator's as an edit that can be
+ * undone. FALSE with the engine's message. */
+gboolean _lab_model_page_use_gan_template (LabModelPage *self, const nn_template *template,
+                                           GError **error);
+/* Drops the discriminator and shows the generator alone (no-op unless GAN). */
+void _lab_model_page_leave_gan (LabModelPage *self);
+/* What does not fit across the pair, for the status line; NULL when all
+ * fits or not in GAN mode. Free with g_free. */
+char *_lab_model_page_gan_problem (LabModelPage *self);
+void _lab_model_page_init_gan (LabModelPage *self);
+void _lab_model_page_finalize_gan (LabModelPage *self);
 
 void _lab_model_page_class_init_actions (GtkWidgetClass *widget_class);
 void _lab_model_page_init_templates (LabModelPage *self);

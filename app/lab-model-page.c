@@ -69,11 +69,14 @@ lab_model_page_update_status (LabModelPage *self)
   const nn_graph_report *r = &self->report;
   const char *problem = NULL;
   g_autofree char *text = NULL;
+  g_autofree char *pair_problem = NULL;
 
   for (int i = 0; problem == NULL && i < r->n_nodes; i++)
     problem = r->nodes[i].error;
   if (problem == NULL && r->problems != NULL)
     problem = r->problems[0];
+  if (problem == NULL && (pair_problem = _lab_model_page_gan_problem (self)) != NULL)
+    problem = pair_problem;
 
   if (nn_graph_n_nodes (self->graph) == 0)
     text = g_strdup (_ ("An empty model: add an Input layer first"));
@@ -146,8 +149,8 @@ _lab_model_page_tidy_graph (LabModelPage *self)
 
 /* Fits the whole model in view, unless that makes it too small to read:
  * then the Input's end of it shows at a readable size. */
-static void
-lab_model_page_show_all (LabModelPage *self)
+void
+_lab_model_page_show_all (LabModelPage *self)
 {
   lab_model_canvas_fit_to_view (self->canvas);
   if (lab_model_canvas_get_zoom (self->canvas) < 0.7 && self->report.input_id >= 0)
@@ -396,6 +399,7 @@ lab_model_page_finalize (GObject *object)
   g_clear_pointer (&self->graph, nn_graph_free);
   g_clear_pointer (&self->clipboard, nn_graph_free);
   g_clear_pointer (&self->history, lab_model_history_free);
+  _lab_model_page_finalize_gan (self);
   G_OBJECT_CLASS (lab_model_page_parent_class)->finalize (object);
 }
 
@@ -432,6 +436,9 @@ lab_model_page_class_init (LabModelPageClass *klass)
   BIND (empty_state);
   BIND (status_label);
   BIND (templates_button);
+  BIND (gan_switch);
+  BIND (generator_button);
+  BIND (discriminator_button);
 #undef BIND
   _lab_model_page_class_init_actions (widget_class);
 }
@@ -456,6 +463,7 @@ lab_model_page_init (LabModelPage *self)
   g_signal_connect (self->properties, "name-changed", G_CALLBACK (on_name_changed), self);
 
   _lab_model_page_init_templates (self);
+  _lab_model_page_init_gan (self);
   _lab_model_page_refresh (self);
 }
 
@@ -469,26 +477,29 @@ const nn_graph *
 lab_model_page_get_graph (LabModelPage *self)
 {
   g_return_val_if_fail (LAB_IS_MODEL_PAGE (self), NULL);
-  return self->graph;
+  return _lab_model_page_generator (self);
 }
 
 void
 lab_model_page_set_graph (LabModelPage *self, nn_graph *graph)
 {
   g_return_if_fail (LAB_IS_MODEL_PAGE (self));
+  _lab_model_page_leave_gan (self);
   nn_graph_free (self->graph);
   self->graph = graph;
   lab_model_history_clear (self->history);
   lab_model_canvas_select (self->canvas, NULL, 0);
   _lab_model_page_refresh (self);
-  lab_model_page_show_all (self);
+  _lab_model_page_show_all (self);
   g_signal_emit (self, signals[GRAPH_CHANGED], 0);
 }
 
 gboolean
 lab_model_page_is_valid (LabModelPage *self)
 {
-  return self->report.ok;
+  g_autofree char *pair_problem = NULL;
+
+  return self->report.ok && (pair_problem = _lab_model_page_gan_problem (self)) == NULL;
 }
 
 gboolean
@@ -504,9 +515,18 @@ lab_model_page_use_template (LabModelPage *self, const char *id, GError **error)
       g_set_error (error, NN_ERROR, NN_ERROR_INVALID, _ ("Stop training to edit the model"));
       return FALSE;
     }
+  if (template != NULL && template->mode == NN_MODE_GAN)
+    {
+      if (!_lab_model_page_use_gan_template (self, template, error))
+        return FALSE;
+      _lab_model_page_show_all (self);
+      g_signal_emit (self, signals[TEMPLATE_USED], 0, id);
+      return TRUE;
+    }
   built = nn_template_build (id, self->dataset, error);
   if (built == NULL)
     return FALSE;
+  _lab_model_page_leave_gan (self);
   before = _lab_model_page_edit_begin (self);
   nn_graph_free (self->graph);
   self->graph = built;
@@ -515,7 +535,7 @@ lab_model_page_use_template (LabModelPage *self, const char *id, GError **error)
   label = g_strdup_printf (_ ("Use Template %s"), _ (template->title));
   lab_model_canvas_select (self->canvas, NULL, 0);
   _lab_model_page_edit_end (self, before, label, TRUE);
-  lab_model_page_show_all (self);
+  _lab_model_page_show_all (self);
   g_signal_emit (self, signals[TEMPLATE_USED], 0, id);
   return TRUE;
 }
@@ -568,7 +588,11 @@ lab_model_page_set_dataset (LabModelPage *self, const nn_dataset *ds)
 
   g_return_if_fail (LAB_IS_MODEL_PAGE (self));
   self->dataset = ds;
-  if (ds == NULL || self->read_only)
+  /* A GAN's pair is checked against the data on the status line, not
+   * adapted: its Input is noise and its last layer a score. */
+  if (self->gan)
+    _lab_model_page_refresh (self);
+  if (ds == NULL || self->read_only || self->gan)
     return;
   if (nn_graph_n_nodes (self->graph) == 0)
     {

@@ -22,6 +22,7 @@ struct _LabTrainingController
   Flush *flush;
   gboolean active;
   gboolean paused;
+  gboolean data_released; /* the trainer's borrowed dataset is gone */
 };
 
 G_DEFINE_FINAL_TYPE (LabTrainingController, lab_training_controller, G_TYPE_OBJECT)
@@ -186,6 +187,35 @@ lab_training_controller_new (void)
   return g_object_new (LAB_TYPE_TRAINING_CONTROLLER, NULL);
 }
 
+/* Takes the trainer: replaces the last run with it and starts its worker. */
+static gboolean
+start_trainer (LabTrainingController *self, nn_trainer *trainer, const nn_project *from,
+               gboolean paused, GError **error)
+{
+  /* a trained project goes on from its weights and, when the optimizer is
+   * of the same kind, from its moments and step count */
+  if (from != NULL &&
+      (!nn_project_apply_weights (from, nn_trainer_get_model (trainer), error) ||
+       !nn_project_apply_optimizer (from, nn_trainer_get_optimizer (trainer), error)))
+    {
+      nn_trainer_free (trainer);
+      return FALSE;
+    }
+  lab_training_controller_drop_run (self);
+  self->trainer = trainer;
+  self->data_released = FALSE;
+  self->flush = g_atomic_rc_box_new0 (Flush);
+  g_weak_ref_init (&self->flush->controller, self);
+  self->flush->trainer = trainer;
+  if (!nn_trainer_start (trainer, paused, on_worker_notify, self->flush, error))
+    {
+      lab_training_controller_drop_run (self);
+      return FALSE;
+    }
+  set_state (self, TRUE, paused);
+  return TRUE;
+}
+
 gboolean
 lab_training_controller_start (LabTrainingController *self, const nn_graph *graph, nn_dataset *ds,
                                const nn_trainer_config *config, const nn_project *from,
@@ -197,25 +227,33 @@ lab_training_controller_start (LabTrainingController *self, const nn_graph *grap
   g_return_val_if_fail (!self->active, FALSE);
 
   trainer = nn_trainer_new (graph, ds, config, error);
+  return trainer != NULL && start_trainer (self, trainer, from, paused, error);
+}
+
+gboolean
+lab_training_controller_start_gan (LabTrainingController *self, const nn_graph *generator,
+                                   const nn_graph *discriminator, nn_dataset *ds,
+                                   const nn_trainer_config *config, const nn_project *from,
+                                   gboolean paused, GError **error)
+{
+  nn_trainer *trainer;
+
+  g_return_val_if_fail (LAB_IS_TRAINING_CONTROLLER (self), FALSE);
+  g_return_val_if_fail (!self->active, FALSE);
+
+  trainer = nn_trainer_new_gan (generator, discriminator, ds, config, error);
   if (trainer == NULL)
     return FALSE;
-  if (from != NULL && !nn_project_apply_weights (from, nn_trainer_get_model (trainer), error))
+  if (from != NULL && from->discriminator != NULL &&
+      (!nn_project_apply_discriminator_weights (from, nn_trainer_get_discriminator (trainer),
+                                                error) ||
+       !nn_project_apply_discriminator_optimizer (
+         from, nn_trainer_get_discriminator_optimizer (trainer), error)))
     {
       nn_trainer_free (trainer);
       return FALSE;
     }
-  lab_training_controller_drop_run (self);
-  self->trainer = trainer;
-  self->flush = g_atomic_rc_box_new0 (Flush);
-  g_weak_ref_init (&self->flush->controller, self);
-  self->flush->trainer = trainer;
-  if (!nn_trainer_start (trainer, paused, on_worker_notify, self->flush, error))
-    {
-      lab_training_controller_drop_run (self);
-      return FALSE;
-    }
-  set_state (self, TRUE, paused);
-  return TRUE;
+  return start_trainer (self, trainer, from, paused, error);
 }
 
 void
@@ -271,6 +309,65 @@ lab_training_controller_get_model (LabTrainingController *self)
   if (self->trainer == NULL || self->active)
     return NULL;
   return nn_trainer_get_model (self->trainer);
+}
+
+nn_model *
+lab_training_controller_get_discriminator (LabTrainingController *self)
+{
+  if (self->trainer == NULL || self->active)
+    return NULL;
+  return nn_trainer_get_discriminator (self->trainer);
+}
+
+nn_optimizer *
+lab_training_controller_get_optimizer (LabTrainingController *self)
+{
+  if (self->trainer == NULL || self->active)
+    return NULL;
+  return nn_trainer_get_optimizer (self->trainer);
+}
+
+nn_optimizer *
+lab_training_controller_get_discriminator_optimizer (LabTrainingController *self)
+{
+  if (self->trainer == NULL || self->active)
+    return NULL;
+  return nn_trainer_get_discriminator_optimizer (self->trainer);
+}
+
+nn_train_mode
+lab_training_controller_get_mode (LabTrainingController *self)
+{
+  if (self->trainer == NULL)
+    return NN_MODE_SUPERVISED;
+  return nn_trainer_get_config (self->trainer)->mode;
+}
+
+/* The trainer outlives its run until the next one starts, so after the run
+ * these compute from the finished models; during it they wait for the batch
+ * in progress under the trainer's lock. */
+gboolean
+lab_training_controller_generate (LabTrainingController *self, int n, float *out)
+{
+  g_return_val_if_fail (LAB_IS_TRAINING_CONTROLLER (self), FALSE);
+  return self->trainer != NULL && !self->data_released && n > 0 &&
+         nn_trainer_generate (self->trainer, n, out);
+}
+
+gboolean
+lab_training_controller_reconstruct (LabTrainingController *self, const int *idx, int n, float *out)
+{
+  g_return_val_if_fail (LAB_IS_TRAINING_CONTROLLER (self), FALSE);
+  return self->trainer != NULL && !self->data_released && n > 0 &&
+         nn_trainer_reconstruct (self->trainer, idx, n, out);
+}
+
+void
+lab_training_controller_release_data (LabTrainingController *self)
+{
+  g_return_if_fail (LAB_IS_TRAINING_CONTROLLER (self));
+  if (!self->active)
+    self->data_released = TRUE;
 }
 
 float *

@@ -15,6 +15,13 @@ struct _LabTrainingPage
 
   /* template widgets */
   GtkWidget *settings;
+  AdwComboRow *task_row;
+  AdwComboRow *ae_loss_row;
+  GtkWidget *latent_row;
+  GtkLabel *latent_label;
+  GtkWidget *smoothing_row;
+  GtkSpinButton *smoothing_spin;
+  GtkWidget *patience_row;
   AdwComboRow *optimizer_row;
   GtkSpinButton *lr_spin;
   GtkSpinButton *momentum_spin;
@@ -34,10 +41,17 @@ struct _LabTrainingPage
   GtkLabel *banner_label;
   LabLossPlot *plot;
 
-  /* the current run */
+  /* the current run; a GAN run draws its generator's loss as a second run */
   guint run_id;
+  guint g_run_id;
+  nn_train_mode mode;
+  gboolean gan;
+  double last_d, last_g; /* gan: the last epoch's losses, for the done line */
   int runs;
   int epochs;
+
+  /* set while the code, not the user, changes the Task */
+  gboolean setting_task;
 };
 
 G_DEFINE_FINAL_TYPE (LabTrainingPage, lab_training_page, GTK_TYPE_WIDGET)
@@ -47,6 +61,15 @@ static const nn_optimizer_kind optimizers[] = { NN_OPTIMIZER_SGD, NN_OPTIMIZER_A
                                                 NN_OPTIMIZER_ADAMW, NN_OPTIMIZER_RMSPROP };
 static const nn_schedule_kind schedules[] = { NN_SCHEDULE_CONSTANT, NN_SCHEDULE_STEP,
                                               NN_SCHEDULE_COSINE };
+static const nn_train_mode tasks[] = { NN_MODE_SUPERVISED, NN_MODE_AUTOENCODER, NN_MODE_GAN };
+static const nn_loss_kind ae_losses[] = { NN_LOSS_MSE, NN_LOSS_BCE };
+
+enum
+{
+  TASK_CHANGED,
+  N_SIGNALS
+};
+static guint signals[N_SIGNALS];
 
 static char *
 format_duration (double seconds)
@@ -85,6 +108,54 @@ append_epoch (LabTrainingPage *self, guint run, int epoch, double step, double l
                                   points[i].value);
 }
 
+nn_train_mode
+lab_training_page_get_task (LabTrainingPage *self)
+{
+  guint task = adw_combo_row_get_selected (self->task_row);
+
+  return tasks[MIN (task, G_N_ELEMENTS (tasks) - 1)];
+}
+
+/* HIG: show only the settings that apply to the Task. A GAN has no
+ * validation part, so nothing for early stopping to watch. */
+static void
+update_task_rows (LabTrainingPage *self)
+{
+  nn_train_mode mode = lab_training_page_get_task (self);
+
+  gtk_widget_set_visible (GTK_WIDGET (self->ae_loss_row), mode == NN_MODE_AUTOENCODER);
+  gtk_widget_set_visible (self->latent_row, mode == NN_MODE_GAN);
+  gtk_widget_set_visible (self->smoothing_row, mode == NN_MODE_GAN);
+  gtk_widget_set_visible (self->patience_row, mode != NN_MODE_GAN);
+}
+
+void
+lab_training_page_set_task (LabTrainingPage *self, nn_train_mode mode)
+{
+  self->setting_task = TRUE;
+  for (guint i = 0; i < G_N_ELEMENTS (tasks); i++)
+    if (tasks[i] == mode)
+      adw_combo_row_set_selected (self->task_row, i);
+  self->setting_task = FALSE;
+  update_task_rows (self);
+}
+
+static void
+on_task_selected (AdwComboRow *row, GParamSpec *pspec, LabTrainingPage *self)
+{
+  update_task_rows (self);
+  if (!self->setting_task)
+    g_signal_emit (self, signals[TASK_CHANGED], 0);
+}
+
+void
+lab_training_page_set_latent_size (LabTrainingPage *self, int size)
+{
+  g_autofree char *text = size > 0 ? g_strdup_printf ("%d", size) : g_strdup ("—");
+
+  gtk_label_set_text (self->latent_label, text);
+}
+
 void
 lab_training_page_get_config (LabTrainingPage *self, nn_trainer_config *c)
 {
@@ -103,6 +174,20 @@ lab_training_page_get_config (LabTrainingPage *self, nn_trainer_config *c)
   c->augment.flip = gtk_switch_get_active (self->flip_switch);
   c->augment.shift = gtk_spin_button_get_value_as_int (self->shift_spin);
   c->augment.noise = gtk_spin_button_get_value (self->noise_spin);
+  c->mode = lab_training_page_get_task (self);
+  if (c->mode == NN_MODE_GAN)
+    c->label_smoothing = gtk_spin_button_get_value (self->smoothing_spin);
+  if (c->mode == NN_MODE_AUTOENCODER)
+    c->loss =
+      ae_losses[MIN (adw_combo_row_get_selected (self->ae_loss_row), G_N_ELEMENTS (ae_losses) - 1)];
+}
+
+static void
+set_ae_loss (LabTrainingPage *self, nn_loss_kind loss)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (ae_losses); i++)
+    if (ae_losses[i] == loss)
+      adw_combo_row_set_selected (self->ae_loss_row, i);
 }
 
 void
@@ -124,6 +209,10 @@ lab_training_page_set_config (LabTrainingPage *self, const nn_trainer_config *c)
   gtk_switch_set_active (self->flip_switch, c->augment.flip);
   gtk_spin_button_set_value (self->shift_spin, c->augment.shift);
   gtk_spin_button_set_value (self->noise_spin, c->augment.noise);
+  gtk_spin_button_set_value (self->smoothing_spin, c->label_smoothing);
+  if (c->mode == NN_MODE_AUTOENCODER)
+    set_ae_loss (self, c->loss);
+  lab_training_page_set_task (self, c->mode);
 }
 
 void
@@ -144,6 +233,7 @@ lab_training_page_clear (LabTrainingPage *self)
 {
   lab_loss_plot_clear (self->plot);
   self->runs = 0;
+  lab_training_page_set_task (self, NN_MODE_SUPERVISED);
   gtk_progress_bar_set_fraction (self->progress, 0);
   gtk_label_set_text (self->status_label,
                       _ ("Not trained yet: build a model, pick a dataset, then press Train"));
@@ -159,6 +249,9 @@ lab_training_page_recommend (LabTrainingPage *self, const nn_template *template)
   gtk_spin_button_set_value (self->lr_spin, template->lr);
   gtk_spin_button_set_value (self->batch_spin, template->batch);
   gtk_spin_button_set_value (self->epochs_spin, template->epochs);
+  if (template->mode == NN_MODE_AUTOENCODER)
+    set_ae_loss (self, template->loss);
+  lab_training_page_set_task (self, template->mode);
 }
 
 void
@@ -181,7 +274,22 @@ lab_training_page_begin_run (LabTrainingPage *self, const nn_trainer_config *c)
   self->epochs = c->epochs;
   /* Translators: a run in the plot's legend: "Run 2 · Adam 0.001" */
   label = g_strdup_printf (_ ("Run %d · %s %g"), self->runs, nn_optimizer_id (c->optimizer), c->lr);
-  self->run_id = lab_loss_plot_add_run (self->plot, label);
+  self->mode = c->mode;
+  self->gan = c->mode == NN_MODE_GAN;
+  self->last_d = self->last_g = NAN;
+  if (self->gan)
+    {
+      /* Two losses that pull against each other: each gets a curve. */
+      g_autofree char *d_label = NULL, *g_label = NULL;
+
+      /* Translators: a GAN run's two curves in the plot's legend: "Run 2 · Discriminator" */
+      d_label = g_strdup_printf (_ ("Run %d · Discriminator"), self->runs);
+      g_label = g_strdup_printf (_ ("Run %d · Generator"), self->runs);
+      self->run_id = lab_loss_plot_add_run (self->plot, d_label);
+      self->g_run_id = lab_loss_plot_add_run (self->plot, g_label);
+    }
+  else
+    self->run_id = lab_loss_plot_add_run (self->plot, label);
   gtk_progress_bar_set_fraction (self->progress, 0);
   gtk_label_set_text (self->status_label, _ ("Starting…"));
   gtk_revealer_set_reveal_child (self->banner, FALSE);
@@ -195,8 +303,18 @@ show_batch (LabTrainingPage *self, const nn_train_event *e)
   g_autofree char *eta = format_duration (e->eta_s);
   g_autofree char *status = NULL;
 
-  lab_loss_plot_append_batch (self->plot, self->run_id, LAB_PLOT_LOSS, LAB_PLOT_TRAIN, e->step,
-                              e->loss);
+  if (self->gan)
+    {
+      if (isfinite (e->d_loss))
+        lab_loss_plot_append_batch (self->plot, self->run_id, LAB_PLOT_LOSS, LAB_PLOT_TRAIN,
+                                    e->step, e->d_loss);
+      if (isfinite (e->g_loss))
+        lab_loss_plot_append_batch (self->plot, self->g_run_id, LAB_PLOT_LOSS, LAB_PLOT_TRAIN,
+                                    e->step, e->g_loss);
+    }
+  else
+    lab_loss_plot_append_batch (self->plot, self->run_id, LAB_PLOT_LOSS, LAB_PLOT_TRAIN, e->step,
+                                e->loss);
   if (isfinite (e->accuracy))
     lab_loss_plot_append_batch (self->plot, self->run_id, LAB_PLOT_ACCURACY, LAB_PLOT_TRAIN,
                                 e->step, e->accuracy);
@@ -210,6 +328,14 @@ show_batch (LabTrainingPage *self, const nn_train_event *e)
 static void
 show_epoch (LabTrainingPage *self, const nn_train_event *e)
 {
+  if (self->gan)
+    {
+      append_epoch (self, self->run_id, e->epoch, e->step, e->d_loss, NAN, NAN, NAN);
+      append_epoch (self, self->g_run_id, e->epoch, e->step, e->g_loss, NAN, NAN, NAN);
+      self->last_d = e->d_loss;
+      self->last_g = e->g_loss;
+      return;
+    }
   append_epoch (self, self->run_id, e->epoch, e->step, e->loss, e->accuracy, e->val_loss,
                 e->val_accuracy);
 }
@@ -221,7 +347,13 @@ show_done (LabTrainingPage *self, const nn_train_event *e)
   g_autofree char *score = NULL;
   g_autofree char *text = NULL;
 
-  if (isfinite (e->test_accuracy))
+  if (self->gan)
+    /* A GAN has no test score: its two last losses say how the contest stands. */
+    score = g_strdup_printf (_ ("discriminator loss %.4g, generator loss %.4g"), self->last_d,
+                             self->last_g);
+  else if (self->mode == NN_MODE_AUTOENCODER)
+    score = g_strdup_printf (_ ("test reconstruction loss %.4g"), e->test_loss);
+  else if (isfinite (e->test_accuracy))
     score = g_strdup_printf (_ ("test accuracy %.1f %%, test loss %.4g"), 100 * e->test_accuracy,
                              e->test_loss);
   else
@@ -293,10 +425,14 @@ export_chosen (GtkWidget *owner, GFile *file)
     }
   else
     bytes = lab_loss_plot_to_png (self->plot, 1600, 1000, &error);
-  if (bytes == NULL ||
-      !g_file_replace_contents (file, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes),
-                                NULL, FALSE, G_FILE_CREATE_REPLACE_DESTINATION, NULL, NULL, &error))
-    lab_training_page_show_message (self, error->message, TRUE);
+  /* written whole or not at all: a full disk leaves the old file as it was */
+  if (bytes == NULL || path == NULL ||
+      !g_file_set_contents_full (path, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes),
+                                 G_FILE_SET_CONTENTS_CONSISTENT, 0666, &error))
+    lab_training_page_show_message (self,
+                                    error != NULL ? error->message
+                                                  : _ ("Only files on this computer can be written."),
+                                    TRUE);
 }
 
 static void
@@ -340,6 +476,13 @@ lab_training_page_class_init (LabTrainingPageClass *klass)
     widget_class, "/io/github/layerlab/Layerlab/ui/lab-training-page.ui");
 #define BIND(name) gtk_widget_class_bind_template_child (widget_class, LabTrainingPage, name)
   BIND (settings);
+  BIND (task_row);
+  BIND (ae_loss_row);
+  BIND (latent_row);
+  BIND (latent_label);
+  BIND (smoothing_row);
+  BIND (smoothing_spin);
+  BIND (patience_row);
   BIND (optimizer_row);
   BIND (lr_spin);
   BIND (momentum_spin);
@@ -359,6 +502,10 @@ lab_training_page_class_init (LabTrainingPageClass *klass)
   BIND (banner_label);
   BIND (plot);
 #undef BIND
+  /* ::task-changed: the user chose another Task (not emitted when the
+   * code sets it). */
+  signals[TASK_CHANGED] = g_signal_new ("task-changed", G_TYPE_FROM_CLASS (klass),
+                                        G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 0);
   gtk_widget_class_install_action (widget_class, "training.export", "s", action_export);
   gtk_widget_class_install_action (widget_class, "training.reset-zoom", NULL, action_reset_zoom);
 }
@@ -376,6 +523,9 @@ lab_training_page_init (LabTrainingPage *self)
   gtk_spin_button_set_value (self->lr_spin, defaults.lr);
   gtk_spin_button_set_value (self->batch_spin, defaults.batch);
   gtk_spin_button_set_value (self->epochs_spin, defaults.epochs);
+  g_signal_connect (self->task_row, "notify::selected", G_CALLBACK (on_task_selected), self);
+  lab_training_page_set_latent_size (self, 0);
+  update_task_rows (self);
 }
 
 GtkWidget *

@@ -1,11 +1,13 @@
 /* lab-window-training.c — the window's training commands (Train, Pause,
  * Step, Stop) and what a run changes in the window: while a run is active
  * the model, the data and the run's settings are locked, and the Training
- * tab shows its events. */
+ * tab shows its events. The Training tab's Task (predict, reconstruct,
+ * generate) decides how a run trains; a GAN needs the Model tab's pair. */
 #include "config.h"
 
 #include <glib/gi18n.h>
 
+#include "error.h"
 #include "kernels/threads.h"
 #include "lab-window-private.h"
 
@@ -85,9 +87,12 @@ static gboolean
 start_run (LabWindow *self, gboolean paused)
 {
   nn_dataset *ds = lab_data_page_get_dataset (self->data_page);
+  const nn_graph *generator = lab_model_page_get_graph (self->model_page);
+  const nn_graph *discriminator = lab_model_page_get_discriminator (self->model_page);
   g_autoptr (GError) error = NULL;
   const nn_project *from;
   nn_trainer_config config;
+  nn_train_mode mode;
   nn_split split;
 
   if (ds == NULL)
@@ -97,35 +102,35 @@ start_run (LabWindow *self, gboolean paused)
       return FALSE;
     }
   nn_trainer_config_init (&config);
-  /* The template says what kind of model it is (a classifier, an
-   * autoencoder …); the training page has the user's settings. */
-  if (self->template != NULL)
+  /* The template recommends a loss for its kind of model; the training
+   * page has the Task and the user's settings. */
+  mode = lab_training_page_get_task (self->training_page);
+  if (self->template != NULL && self->template->mode == mode)
     nn_template_apply_config (self->template, ds, &config);
-  if (config.mode == NN_MODE_GAN)
-    {
-      lab_training_page_show_message (
-        self->training_page,
-        _ ("A GAN trains two models against each other; in this version the window does not "
-           "run them yet. Train it with “layerlab-cli train --model gan --data fashion-mnist "
-           "--samples grid.png”."),
-        TRUE);
-      adw_view_stack_set_visible_child_name (self->stack, "training");
-      return FALSE;
-    }
   lab_training_page_get_config (self->training_page, &config);
   config.val_fraction = lab_data_page_get_val_fraction (self->data_page);
   config.test_fraction = lab_data_page_get_test_fraction (self->data_page);
   /* One core stays for the window, so it never stutters while it trains. */
   config.threads = MAX (1, nn_threads_online () - 1);
-  if (ds->task == NN_TASK_REGRESS || config.mode == NN_MODE_AUTOENCODER)
+  if (ds->task == NN_TASK_REGRESS && mode == NN_MODE_SUPERVISED)
     config.loss = NN_LOSS_MSE;
 
   from = _lab_window_resume_weights (self);
-  if (!lab_training_controller_start (self->training, lab_model_page_get_graph (self->model_page),
-                                      ds, &config, from, paused, &error))
+  if (mode == NN_MODE_GAN && discriminator == NULL)
+    g_set_error_literal (
+      &error, NN_ERROR, NN_ERROR_INVALID,
+      _ ("A GAN needs a generator and a discriminator: choose the Task “Generate "
+         "(GAN)” again, or start from the GAN template"));
+  else if (mode == NN_MODE_GAN)
+    lab_training_controller_start_gan (self->training, generator, discriminator, ds, &config, from,
+                                       paused, &error);
+  else
+    lab_training_controller_start (self->training, generator, ds, &config, from, paused, &error);
+  if (error != NULL)
     {
       lab_training_page_show_message (self->training_page, error->message, TRUE);
       _lab_window_toast (self, error->message);
+      adw_view_stack_set_visible_child_name (self->stack, "training");
       return FALSE;
     }
   lab_training_page_begin_run (self->training_page, &config);
@@ -134,7 +139,7 @@ start_run (LabWindow *self, gboolean paused)
   if (nn_split_make (ds, config.val_fraction, config.test_fraction, config.seed, &split, &error))
     {
       if (!lab_inside_page_set_run (self->inside_page, lab_model_page_get_graph (self->model_page),
-                                    ds, &split, config.loss, &error))
+                                    ds, &split, config.loss, config.mode, &error))
         _lab_window_toast (self, error->message);
       nn_split_clear (&split);
     }
@@ -183,6 +188,65 @@ action_stop (GSimpleAction *action, GVariant *parameter, gpointer user_data)
   lab_training_controller_stop (LAB_WINDOW (user_data)->training);
 }
 
+/* The generator's Input is its latent vector. */
+static void
+update_latent_size (LabWindow *self)
+{
+  const nn_graph *generator = lab_model_page_get_graph (self->model_page);
+  nn_graph_report report = { 0 };
+  const nn_node_report *input;
+  int size = 0;
+
+  if (lab_model_page_get_discriminator (self->model_page) != NULL)
+    {
+      nn_graph_infer (generator, &report);
+      input = report.input_id >= 0 ? nn_graph_report_node (&report, report.input_id) : NULL;
+      if (input != NULL && input->out_shape.rank > 0)
+        size = (int) nn_shape_size (&input->out_shape);
+      nn_graph_report_clear (&report);
+    }
+  lab_training_page_set_latent_size (self->training_page, size);
+}
+
+/* The user chose a Task by hand: a GAN needs a discriminator beside the
+ * model, which becomes the generator; another Task needs none. */
+static void
+on_task_changed (LabTrainingPage *page, LabWindow *self)
+{
+  gboolean gan = lab_training_page_get_task (page) == NN_MODE_GAN;
+  gboolean has_pair = lab_model_page_get_discriminator (self->model_page) != NULL;
+  g_autoptr (GError) error = NULL;
+  nn_graph *generator = NULL, *discriminator = NULL;
+
+  if (gan && !has_pair)
+    {
+      if (!nn_template_build_gan ("gan", lab_data_page_get_dataset (self->data_page), &generator,
+                                  &discriminator, &error))
+        {
+          _lab_window_toast (self, error->message);
+          return;
+        }
+      nn_graph_free (generator);
+      lab_model_page_set_discriminator (self->model_page, discriminator);
+      _lab_window_toast (self, _ ("Your model is now the generator, beside the GAN template’s "
+                                  "discriminator: switch between them above the Model tab’s "
+                                  "canvas"));
+    }
+  else if (!gan && has_pair)
+    {
+      lab_model_page_set_discriminator (self->model_page, NULL);
+      _lab_window_toast (self, _ ("The discriminator was removed: the model is the generator alone "
+                                  "now"));
+    }
+  update_latent_size (self);
+}
+
+static void
+on_dataset_changed (LabDataPage *page, LabWindow *self)
+{
+  lab_training_controller_release_data (self->training);
+}
+
 static const GActionEntry training_actions[] = {
   { "train", action_train },
   { "pause", action_pause },
@@ -199,5 +263,9 @@ _lab_window_init_training (LabWindow *self)
   g_signal_connect (self->training, "notify::active", G_CALLBACK (on_state_changed), self);
   g_signal_connect (self->training, "notify::paused", G_CALLBACK (on_state_changed), self);
   g_signal_connect (self->training, "event", G_CALLBACK (on_event), self);
+  g_signal_connect (self->training_page, "task-changed", G_CALLBACK (on_task_changed), self);
+  g_signal_connect_swapped (self->model_page, "graph-changed", G_CALLBACK (update_latent_size),
+                            self);
+  g_signal_connect (self->data_page, "dataset-changed", G_CALLBACK (on_dataset_changed), self);
   update_actions (self);
 }
