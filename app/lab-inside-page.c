@@ -1,5 +1,7 @@
-/* lab-inside-page.c — see lab-inside-page.h. The page's state for one run
- * (its model, its copy of the samples) is an Inspector shared, reference
+/* lab-inside-page.c — see lab-inside-page.h. The page's widgets, which
+ * views a run has, when to recompute and the export; the computations run
+ * on a worker in lab-inside-compute.c. The page's state for one run (its
+ * model, its copy of the samples) is an Inspector shared, reference
  * counted, with the job computing on it; only one job runs at a time, so
  * the model is never used by two threads at once. */
 #include "config.h"
@@ -10,31 +12,23 @@
 #include "error.h"
 #include "lab-draw-pad.h"
 #include "lab-file-chooser.h"
+#include "lab-inside-page-private.h"
 #include "lab-inside-page.h"
 #include "lab-inside-viewer.h"
 
-/* Weight snapshots recompute the visible view at most this often. */
+/* Weight snapshots recompute the visible view at most this often (unless
+ * its page asks for longer). */
 #define MIN_INTERVAL_US (G_USEC_PER_SEC / 2)
 /* Samples copied for the views: the whole test part (Fashion-MNIST has
  * 10,000) and, for the decision boundary, this many training points. */
-#define MAX_TEST       10000
-#define MAX_POINTS     1000
-#define MAX_MISTAKES   48
-#define BOUNDARY_CELLS 120
-#define HISTOGRAM_BINS 40
-#define COMPILE_BATCH  64
+#define MAX_TEST      10000
+#define MAX_POINTS    1000
+#define COMPILE_BATCH 64
 
-typedef enum
-{
-  PAGE_ACTIVATIONS,
-  PAGE_FILTERS,
-  PAGE_CONFUSION,
-  PAGE_MISTAKES,
-  PAGE_SALIENCY,
-  PAGE_BOUNDARY,
-  PAGE_DRAW,
-  N_PAGES
-} Page;
+/* Which runs a page applies to. */
+#define FOR_SUPERVISED  (1 << NN_MODE_SUPERVISED)
+#define FOR_AUTOENCODER (1 << NN_MODE_AUTOENCODER)
+#define FOR_GAN         (1 << NN_MODE_GAN)
 
 static const struct
 {
@@ -45,321 +39,99 @@ static const struct
   gboolean sample;        /* shows the sample picker */
   LabInsideView views[2]; /* what its viewers show */
   int n_views;
+  guint modes;     /* FOR_*: the runs it is shown for */
+  gint64 interval; /* µs between recomputations at least; 0: MIN_INTERVAL_US */
 } pages[N_PAGES] = {
-  { "activations",
-    N_ ("Activations"),
-    "view-grid-symbolic",
-    N_ ("Every layer’s output for one test sample. Hover a tile to read its value."),
-    TRUE,
-    { LAB_INSIDE_ACTIVATIONS },
-    1 },
-  { "filters",
-    N_ ("Filters & Weights"),
-    "image-x-generic-symbolic",
-    N_ ("The first layer’s kernels, and each layer’s weights and gradients: vanishing or "
-        "exploding gradients show here."),
-    FALSE,
-    { LAB_INSIDE_FILTERS, LAB_INSIDE_HISTOGRAMS },
-    2 },
-  { "confusion",
-    N_ ("Confusion Matrix"),
-    "view-app-grid-symbolic",
-    N_ ("Test samples by true and predicted class, with precision and recall. Click a cell to "
-        "see its samples."),
-    FALSE,
-    { LAB_INSIDE_CONFUSION },
-    1 },
-  { "misclassified",
-    N_ ("Mistakes"),
-    "dialog-warning-symbolic",
-    N_ ("The test samples the model got wrong while most sure of itself. Click one to look "
-        "inside."),
-    FALSE,
-    { LAB_INSIDE_MISCLASSIFIED },
-    1 },
-  { "saliency",
-    N_ ("Saliency"),
-    "find-location-symbolic",
-    N_ ("The input values that move the predicted class’s score the most."),
-    TRUE,
-    { LAB_INSIDE_SALIENCY },
-    1 },
-  { "boundary",
-    N_ ("Decision Boundary"),
-    "applications-science-symbolic",
-    N_ ("The model’s answer over the plane of 2-D data, the training points on top, and what "
-        "each hidden unit sees."),
-    FALSE,
-    { LAB_INSIDE_BOUNDARY },
-    1 },
-  { "draw",
-    N_ ("Draw & Predict"),
-    "document-edit-symbolic",
-    N_ ("Draw a sample with the mouse and watch the prediction change as you draw."),
-    FALSE,
-    { LAB_INSIDE_ACTIVATIONS },
-    1 },
+  [PAGE_ACTIVATIONS] = { "activations",
+                         N_ ("Activations"),
+                         "view-grid-symbolic",
+                         N_ ("Every layer’s output for one test sample. Hover a tile to read its "
+                             "value."),
+                         TRUE,
+                         { LAB_INSIDE_ACTIVATIONS },
+                         1,
+                         FOR_SUPERVISED | FOR_AUTOENCODER },
+  /* a second apart: reconstructions and samples change slowly, and a
+   * generator's batch of 64 is no small job */
+  [PAGE_RECONSTRUCTIONS] = { "reconstructions",
+                             N_ ("Reconstructions"),
+                             "view-dual-symbolic",
+                             N_ ("Test samples beside what the autoencoder rebuilds from them, and "
+                                 "where they lie in its "
+                                 "latent space when it has two units."),
+                             FALSE,
+                             { LAB_INSIDE_RECONSTRUCTIONS },
+                             1,
+                             FOR_AUTOENCODER,
+                             G_USEC_PER_SEC },
+  [PAGE_SAMPLES] = { "samples",
+                     N_ ("Samples"),
+                     "applications-graphics-symbolic",
+                     N_ ("What the generator makes, each picture from the same noise every time: "
+                         "watch them turn "
+                         "from noise into images as it learns."),
+                     FALSE,
+                     { LAB_INSIDE_SAMPLES },
+                     1,
+                     FOR_GAN,
+                     G_USEC_PER_SEC },
+  [PAGE_FILTERS] = { "filters",
+                     N_ ("Filters & Weights"),
+                     "image-x-generic-symbolic",
+                     N_ ("The first layer’s kernels, and each layer’s weights and gradients: "
+                         "vanishing or "
+                         "exploding gradients show here."),
+                     FALSE,
+                     { LAB_INSIDE_FILTERS, LAB_INSIDE_HISTOGRAMS },
+                     2,
+                     FOR_SUPERVISED | FOR_AUTOENCODER },
+  [PAGE_CONFUSION] = { "confusion",
+                       N_ ("Confusion Matrix"),
+                       "view-app-grid-symbolic",
+                       N_ ("Test samples by true and predicted class, with precision and recall. "
+                           "Click a cell to "
+                           "see its samples."),
+                       FALSE,
+                       { LAB_INSIDE_CONFUSION },
+                       1,
+                       FOR_SUPERVISED },
+  [PAGE_MISTAKES] = { "misclassified",
+                      N_ ("Mistakes"),
+                      "dialog-warning-symbolic",
+                      N_ ("The test samples the model got wrong while most sure of itself. Click "
+                          "one to look "
+                          "inside."),
+                      FALSE,
+                      { LAB_INSIDE_MISCLASSIFIED },
+                      1,
+                      FOR_SUPERVISED },
+  [PAGE_SALIENCY] = { "saliency",
+                      N_ ("Saliency"),
+                      "find-location-symbolic",
+                      N_ ("The input values that move the predicted class’s score the most."),
+                      TRUE,
+                      { LAB_INSIDE_SALIENCY },
+                      1,
+                      FOR_SUPERVISED },
+  [PAGE_BOUNDARY] = { "boundary",
+                      N_ ("Decision Boundary"),
+                      "applications-science-symbolic",
+                      N_ ("The model’s answer over the plane of 2-D data, the training points on "
+                          "top, and what "
+                          "each hidden unit sees."),
+                      FALSE,
+                      { LAB_INSIDE_BOUNDARY },
+                      1,
+                      FOR_SUPERVISED },
+  [PAGE_DRAW] = { "draw",
+                  N_ ("Draw & Predict"),
+                  "document-edit-symbolic",
+                  N_ ("Draw a sample with the mouse and watch the prediction change as you draw."),
+                  FALSE,
+                  { LAB_INSIDE_ACTIVATIONS },
+                  1,
+                  FOR_SUPERVISED },
 };
-
-/* ---- the run's state, shared with the worker --------------------------- */
-
-typedef struct
-{
-  nn_model *model;
-  nn_dataset *ds; /* the copy: test samples, training points, the drawing */
-  int *test, n_test;
-  int *points, n_points;
-  int drawing; /* index of the drawing's slot, or -1 for data that is not images */
-  nn_loss_kind loss;
-} Inspector;
-
-static void
-inspector_clear (Inspector *insp)
-{
-  nn_model_free (insp->model);
-  nn_dataset_free (insp->ds);
-  g_free (insp->test);
-  g_free (insp->points);
-}
-
-static void
-inspector_unref (Inspector *insp)
-{
-  g_atomic_rc_box_release_full (insp, (GDestroyNotify) inspector_clear);
-}
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (Inspector, inspector_unref)
-
-/* The samples idx[0..n) of ds, and `extra` blank ones after them, as a
- * dataset of their own: the page's views keep working whatever happens to
- * the Data tab's dataset afterwards (a new load frees it). */
-static nn_dataset *
-copy_samples (const nn_dataset *ds, const int *idx, int n, int extra)
-{
-  nn_dataset *c = g_new0 (nn_dataset, 1);
-  gsize size = nn_dataset_input_size (ds);
-  gsize element = ds->store == NN_STORE_U8 ? 1 : ds->store == NN_STORE_F32 ? 4 : 4;
-  const guint8 *src = ds->store == NN_STORE_U8    ? (const guint8 *) ds->u8
-                      : ds->store == NN_STORE_F32 ? (const guint8 *) ds->f32
-                                                  : (const guint8 *) ds->tokens;
-  guint8 *dst;
-  int total = n + extra;
-
-  c->spec = g_strdup (ds->spec);
-  c->name = g_strdup (ds->name);
-  c->source = g_strdup (ds->source);
-  c->task = ds->task;
-  c->store = ds->store;
-  c->input_shape = ds->input_shape;
-  c->n_samples = c->n_train = total;
-  c->n_classes = ds->n_classes;
-  c->class_names = g_strdupv (ds->class_names);
-  c->target_size = ds->target_size;
-  c->feature_names = g_strdupv (ds->feature_names);
-  c->vocab = g_strdupv (ds->vocab);
-  c->vocab_size = ds->vocab_size;
-
-  dst = g_malloc0 ((gsize) total * size * element);
-  for (int i = 0; i < n; i++)
-    memcpy (dst + (gsize) i * size * element, src + (gsize) idx[i] * size * element,
-            size * element);
-  if (ds->store == NN_STORE_U8)
-    c->u8 = dst;
-  else if (ds->store == NN_STORE_F32)
-    c->f32 = (float *) dst;
-  else
-    c->tokens = (gint32 *) dst;
-
-  if (ds->labels != NULL)
-    {
-      c->labels = g_new0 (gint32, total);
-      for (int i = 0; i < n; i++)
-        c->labels[i] = ds->labels[idx[i]];
-    }
-  if (ds->targets != NULL)
-    {
-      c->targets = g_new0 (float, (gsize) total * ds->target_size);
-      for (int i = 0; i < n; i++)
-        memcpy (c->targets + (gsize) i * ds->target_size,
-                ds->targets + (gsize) idx[i] * ds->target_size, sizeof (float) * ds->target_size);
-    }
-  if (ds->mean != NULL)
-    {
-      c->mean = g_memdup2 (ds->mean, sizeof (float) * size);
-      c->inv_std = g_memdup2 (ds->inv_std, sizeof (float) * size);
-    }
-  return c;
-}
-
-/* ---- jobs -------------------------------------------------------------- */
-
-typedef struct
-{
-  Inspector *insp;
-  Page page;
-  guint generation;
-  int sample;
-  float *weights;                /* NULL: the model's weights are current */
-  float *drawing;                /* PAGE_DRAW: the pad's image, input size floats */
-  int cell_true, cell_predicted; /* PAGE_MISTAKES: one confusion cell, or -1 */
-  /* results, one per viewer of the page */
-  gpointer data[2];
-  GDestroyNotify free_func[2];
-  char *message[2];
-} Job;
-
-static void
-job_free (Job *job)
-{
-  for (int k = 0; k < 2; k++)
-    {
-      if (job->data[k] != NULL)
-        job->free_func[k](job->data[k]);
-      g_free (job->message[k]);
-    }
-  g_clear_pointer (&job->insp, inspector_unref);
-  g_free (job->weights);
-  g_free (job->drawing);
-  g_free (job);
-}
-
-static void
-job_put (Job *job, int k, gpointer data, GDestroyNotify free_func, GError *error)
-{
-  job->data[k] = data;
-  job->free_func[k] = free_func;
-  if (data == NULL)
-    job->message[k] = g_strdup (error != NULL ? error->message : "");
-}
-
-/* The test samples of one confusion cell, most confident first, in the
- * shape of a mistakes list so the gallery can show them. */
-static nn_mistakes *
-cell_samples (Inspector *insp, int true_class, int predicted)
-{
-  nn_model *m = insp->model;
-  int batch = nn_model_batch (m), k = (int) nn_model_output_size (m);
-  gsize in = nn_model_input_size (m);
-  g_autofree float *x = g_new (float, (gsize) batch *in);
-  g_autofree float *probs = g_new (float, MAX (k, 2));
-  g_autofree gint32 *labels = g_new (gint32, batch);
-  g_autoptr (GArray) items = g_array_new (FALSE, FALSE, sizeof (nn_mistake));
-  nn_mistakes *mk = g_new0 (nn_mistakes, 1);
-
-  for (int start = 0; start < insp->n_test; start += batch)
-    {
-      int n = MIN (batch, insp->n_test - start);
-      const float *out;
-
-      nn_dataset_gather (insp->ds, insp->test + start, n, x, labels, NULL);
-      nn_model_forward (m, x, n, FALSE, NULL);
-      out = nn_model_output (m);
-      for (int s = 0; s < n; s++)
-        {
-          int classes = nn_inspect_probabilities (m, out + (gsize) s * k, k, probs);
-          int best = 0;
-
-          for (int c = 1; c < classes; c++)
-            if (probs[c] > probs[best])
-              best = c;
-          if (labels[s] == true_class && best == predicted)
-            {
-              nn_mistake item = { insp->test[start + s], true_class, predicted, probs[predicted],
-                                  probs[true_class] };
-              g_array_append_val (items, item);
-            }
-        }
-      mk->examined += n;
-    }
-
-  mk->n_classes = insp->ds->n_classes;
-  mk->class_names = g_strdupv (insp->ds->class_names);
-  mk->wrong = (int) items->len;
-  mk->n_items = MIN ((int) items->len, MAX_MISTAKES);
-  /* Most confident first, as the mistakes gallery orders them. */
-  for (guint i = 1; i < items->len; i++)
-    for (guint j = i; j > 0 && g_array_index (items, nn_mistake, j).confidence >
-                                 g_array_index (items, nn_mistake, j - 1).confidence;
-         j--)
-      {
-        nn_mistake t = g_array_index (items, nn_mistake, j);
-        g_array_index (items, nn_mistake, j) = g_array_index (items, nn_mistake, j - 1);
-        g_array_index (items, nn_mistake, j - 1) = t;
-      }
-  mk->items = g_memdup2 (items->data, sizeof (nn_mistake) * mk->n_items);
-  return mk;
-}
-
-static void
-write_drawing (Inspector *insp, const float *image)
-{
-  gsize size = nn_dataset_input_size (insp->ds);
-  guint8 *slot = insp->ds->u8 + (gsize) insp->drawing * size;
-
-  for (gsize i = 0; i < size; i++)
-    slot[i] = (guint8) (CLAMP (image[i], 0, 1) * 255 + 0.5f);
-}
-
-static void
-job_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
-{
-  Job *job = task_data;
-  Inspector *insp = job->insp;
-  g_autoptr (GError) e0 = NULL;
-  g_autoptr (GError) e1 = NULL;
-  gpointer r0 = NULL, r1 = NULL;
-  GDestroyNotify f0 = NULL, f1 = NULL;
-
-  if (job->weights != NULL)
-    nn_model_copy_weights_from (insp->model, job->weights);
-  switch (job->page)
-    {
-      case PAGE_ACTIVATIONS:
-        r0 = nn_inspect_activations (insp->model, insp->ds, job->sample, &e0);
-        f0 = (GDestroyNotify) nn_activations_free;
-        break;
-      case PAGE_FILTERS:
-        r0 = nn_inspect_filters (insp->model, &e0);
-        f0 = (GDestroyNotify) nn_filters_free;
-        r1 = nn_inspect_histograms (insp->model, insp->ds, insp->test, insp->n_test, insp->loss,
-                                    HISTOGRAM_BINS, &e1);
-        f1 = (GDestroyNotify) nn_histograms_free;
-        break;
-      case PAGE_CONFUSION:
-        r0 =
-          nn_inspect_confusion (insp->model, insp->ds, insp->test, insp->n_test, insp->loss, &e0);
-        f0 = (GDestroyNotify) nn_confusion_free;
-        break;
-      case PAGE_MISTAKES:
-        if (job->cell_true >= 0)
-          r0 = cell_samples (insp, job->cell_true, job->cell_predicted);
-        else
-          r0 = nn_inspect_misclassified (insp->model, insp->ds, insp->test, insp->n_test,
-                                         MAX_MISTAKES, &e0);
-        f0 = (GDestroyNotify) nn_mistakes_free;
-        break;
-      case PAGE_SALIENCY:
-        r0 = nn_inspect_saliency (insp->model, insp->ds, job->sample, &e0);
-        f0 = (GDestroyNotify) nn_saliency_free;
-        break;
-      case PAGE_BOUNDARY:
-        r0 = nn_inspect_boundary (insp->model, insp->ds, insp->points, insp->n_points,
-                                  BOUNDARY_CELLS, BOUNDARY_CELLS, &e0);
-        f0 = (GDestroyNotify) nn_boundary_free;
-        break;
-      case PAGE_DRAW:
-        write_drawing (insp, job->drawing);
-        r0 = nn_inspect_activations (insp->model, insp->ds, insp->drawing, &e0);
-        f0 = (GDestroyNotify) nn_activations_free;
-        break;
-      case N_PAGES:
-        g_assert_not_reached ();
-    }
-  job_put (job, 0, r0, f0, e0);
-  if (pages[job->page].n_views > 1)
-    job_put (job, 1, r1, f1, e1);
-  g_task_return_boolean (task, TRUE);
-}
 
 /* ---- the page ---------------------------------------------------------- */
 
@@ -450,7 +222,7 @@ static void
 on_job_done (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   LabInsidePage *self = LAB_INSIDE_PAGE (source);
-  Job *job = g_task_get_task_data (G_TASK (result));
+  InsideJob *job = g_task_get_task_data (G_TASK (result));
 
   if (g_cancellable_is_cancelled (g_task_get_cancellable (G_TASK (result))))
     return;
@@ -479,7 +251,7 @@ static void
 start_job (LabInsidePage *self)
 {
   g_autoptr (GTask) task = NULL;
-  Job *job = g_new0 (Job, 1);
+  InsideJob *job = g_new0 (InsideJob, 1);
 
   job->insp = g_atomic_rc_box_acquire (self->insp);
   job->page = self->current;
@@ -508,8 +280,8 @@ start_job (LabInsidePage *self)
   self->last_start = g_get_monotonic_time ();
 
   task = g_task_new (self, self->cancellable, on_job_done, NULL);
-  g_task_set_task_data (task, job, (GDestroyNotify) job_free);
-  g_task_run_in_thread (task, job_thread);
+  g_task_set_task_data (task, job, (GDestroyNotify) _lab_inside_job_free);
+  g_task_run_in_thread (task, _lab_inside_job_thread);
 }
 
 static void
@@ -548,8 +320,10 @@ schedule (LabInsidePage *self)
   /* A heavy view (a confusion matrix over 10,000 samples) rests twice as
    * long as it computed, so it takes at most a third of the machine from
    * the training it watches. */
-  wait =
-    self->last_start + MAX (MIN_INTERVAL_US, 3 * self->last_duration) - g_get_monotonic_time ();
+  wait = self->last_start +
+         MAX (pages[self->current].interval > 0 ? pages[self->current].interval : MIN_INTERVAL_US,
+              3 * self->last_duration) -
+         g_get_monotonic_time ();
   if (!self->urgent && wait > 0)
     {
       self->timeout_id = g_timeout_add_once ((guint) (wait / 1000) + 1, on_interval, self);
@@ -852,7 +626,7 @@ forget_run (LabInsidePage *self)
     for (int k = 0; k < pages[p].n_views; k++)
       if (self->viewers[p][k] != NULL)
         lab_inside_viewer_set_data (self->viewers[p][k], NULL, NULL, NULL);
-  g_clear_pointer (&self->insp, inspector_unref);
+  g_clear_pointer (&self->insp, _lab_inside_inspector_unref);
   g_clear_pointer (&self->weights, g_free);
   g_clear_handle_id (&self->timeout_id, g_source_remove);
   self->generation++;
@@ -928,9 +702,35 @@ lab_inside_page_new (void)
   return g_object_new (LAB_TYPE_INSIDE_PAGE, NULL);
 }
 
+/* Only the views that apply to the run show in the sidebar; the visible
+ * one moves to the run's own view (reconstructions, samples) or, when it
+ * does not apply, the first that does. */
+static void
+show_pages_for (LabInsidePage *self, nn_train_mode mode)
+{
+  Page first = N_PAGES;
+
+  for (int p = 0; p < N_PAGES; p++)
+    {
+      gboolean applies = (pages[p].modes & (1u << mode)) != 0;
+
+      gtk_widget_set_visible (GTK_WIDGET (gtk_list_box_get_row_at_index (self->sidebar, p)),
+                              applies);
+      if (applies && first == N_PAGES)
+        first = p;
+    }
+  if (mode == NN_MODE_AUTOENCODER)
+    self->current = PAGE_RECONSTRUCTIONS;
+  else if (mode == NN_MODE_GAN)
+    self->current = PAGE_SAMPLES;
+  else if (!(pages[self->current].modes & FOR_SUPERVISED))
+    self->current = first;
+}
+
 gboolean
 lab_inside_page_set_run (LabInsidePage *self, const nn_graph *graph, const nn_dataset *ds,
-                         const nn_split *split, nn_loss_kind loss, GError **error)
+                         const nn_split *split, nn_loss_kind loss, nn_train_mode mode,
+                         GError **error)
 {
   g_autoptr (nn_model) model = NULL;
   g_autofree int *idx = NULL;
@@ -964,7 +764,7 @@ lab_inside_page_set_run (LabInsidePage *self, const nn_graph *graph, const nn_da
 
   insp = g_atomic_rc_box_new0 (Inspector);
   insp->model = g_steal_pointer (&model);
-  insp->ds = copy_samples (ds, idx, n, images ? 1 : 0);
+  insp->ds = _lab_inside_copy_samples (ds, idx, n, images ? 1 : 0);
   insp->n_test = n_test;
   insp->test = g_new (int, MAX (n_test, 1));
   for (int i = 0; i < n_test; i++)
@@ -975,7 +775,9 @@ lab_inside_page_set_run (LabInsidePage *self, const nn_graph *graph, const nn_da
     insp->points[i] = n_points > 0 ? n_test + i : i;
   insp->drawing = images ? n : -1;
   insp->loss = loss;
+  insp->mode = mode;
   self->insp = insp;
+  show_pages_for (self, mode);
 
   /* Numbered from 0, as the views and the CLI number samples. */
   gtk_spin_button_set_range (self->sample_spin, 0, MAX (n_test - 1, 0));

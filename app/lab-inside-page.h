@@ -1,7 +1,8 @@
 /* lab-inside-page.h — the Inside tab: looking inside the model being
- * trained. A sidebar picks a view (activations, filters and weights,
- * confusion matrix, mistakes, saliency, decision boundary, draw and
- * predict); each follows the run live and exports as PNG.
+ * trained. A sidebar picks a view (activations, reconstructions, GAN
+ * samples, filters and weights, confusion matrix, mistakes, saliency,
+ * decision boundary, draw and predict) among those that apply to the run;
+ * each follows the run live and exports as PNG.
  *
  * The page keeps its own compiled copy of the run's model and its own copy
  * of the samples it looks at (the test part, the training points of 2-D
@@ -21,6 +22,7 @@
 #include "data/dataset.h"
 #include "graph.h"
 #include "loss.h"
+#include "trainer.h"
 
 G_BEGIN_DECLS
 
@@ -33,19 +35,29 @@ GtkWidget *lab_inside_page_new (void);
  * the page compiles its copy of the model and copies the samples it shows
  * (ds and split may be freed afterwards). FALSE with the engine's message
  * when the graph does not compile; the page then shows its empty state.
- * graph NULL forgets the run (the data it was for has gone). */
+ * graph NULL forgets the run (the data it was for has gone).
+ * mode picks the views: a supervised run has every view but
+ * reconstructions and samples; an autoencoder's shows "reconstructions"
+ * (with its latent space when the bottleneck has 2 units), activations
+ * and filters; a GAN's (graph: the generator, snapshots: its weights)
+ * shows only "samples", drawn by the page's copy of the generator from
+ * fixed noise. The run's own view is shown first. */
 gboolean lab_inside_page_set_run (LabInsidePage *self, const nn_graph *graph, const nn_dataset *ds,
-                                  const nn_split *split, nn_loss_kind loss, GError **error);
+                                  const nn_split *split, nn_loss_kind loss, nn_train_mode mode,
+                                  GError **error);
 
-/* Weights of the running model (nn_model_snapshot_size floats, copied). */
+/* Weights of the running model (nn_model_snapshot_size floats, copied;
+ * a GAN's generator). Reconstructions and samples follow them at most
+ * once a second, the other views twice. */
 void lab_inside_page_update_weights (LabInsidePage *self, const float *snapshot, gsize n);
 
 /* The run finished: its final weights (the model is only read, now). */
 void lab_inside_page_set_model_done (LabInsidePage *self, nn_model *trained);
 
 /* The sidebar's views, by the ids of inside-paint.h where there is one:
- * "activations", "filters", "confusion", "misclassified", "saliency",
- * "boundary", "draw". FALSE for an unknown id. */
+ * "activations", "reconstructions", "samples", "filters", "confusion",
+ * "misclassified", "saliency", "boundary", "draw". FALSE for an unknown
+ * id. */
 gboolean lab_inside_page_show_view (LabInsidePage *self, const char *id);
 const char *lab_inside_page_get_view (LabInsidePage *self);
 

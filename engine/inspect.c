@@ -78,8 +78,8 @@ check_model_fits (const nn_model *m, const nn_dataset *ds, GError **error)
   if (want != have)
     {
       g_set_error (error, NN_ERROR, NN_ERROR_INVALID,
-                   _ ("The model takes %" G_GSIZE_FORMAT " input values per sample, but each "
-                      "sample of “%s” has %" G_GSIZE_FORMAT),
+                   _ ("The model takes %zu input values per sample, but each "
+                      "sample of “%s” has %zu"),
                    have, ds->name, want);
       return FALSE;
     }
@@ -122,6 +122,95 @@ forward_sample (nn_model *m, const nn_dataset *ds, int sample, float *x)
 
 /* --- Activations ---------------------------------------------------------- */
 
+static void
+min_max (const float *v, gsize n, float *lo, float *hi)
+{
+  *lo = *hi = n > 0 ? v[0] : 0.0f;
+  for (gsize i = 1; i < n; i++)
+    {
+      *lo = MIN (*lo, v[i]);
+      *hi = MAX (*hi, v[i]);
+    }
+}
+
+/* The states recurrent node k went through for input x, when it returns
+ * only its last one: the layer keeps them in its scratch, out of reach, so
+ * a copy of the model up to that node, returning sequences, is compiled
+ * for one sample with the same weights and run. NULL (nothing to show)
+ * when the copy does not compile, as in a branched graph. */
+static float *
+recurrent_steps (nn_model *m, int k, const float *x, int *n_steps)
+{
+  const nn_node *node = nn_model_nth_node (m, k);
+  g_autoptr (nn_graph) g = NULL;
+  g_autoptr (nn_model) seq = NULL;
+  const nn_weight_range *ranges, *seq_ranges;
+  int n_ranges, n_seq_ranges;
+  float *w, *seq_w;
+  const float *v;
+  nn_shape shape;
+  gsize n;
+
+  nn_model_activation (m, node->id, &shape);
+  if (node->desc.ops->group != NN_GROUP_RECURRENT || shape.rank != 1)
+    return NULL;
+  g = nn_graph_copy (nn_model_graph (m));
+  for (int j = nn_model_n_nodes (m) - 1; j > k; j--)
+    nn_graph_remove_node (g, nn_model_nth_node (m, j)->id);
+  if (!nn_graph_set_param (g, node->id, "return_sequences", 1, NULL))
+    return NULL;
+  seq = nn_model_compile (g, 1, 0, NULL);
+  if (seq == NULL)
+    return NULL;
+
+  w = nn_model_weights (m, &n);
+  seq_w = nn_model_weights (seq, &n);
+  ranges = nn_model_weight_ranges (m, &n_ranges);
+  seq_ranges = nn_model_weight_ranges (seq, &n_seq_ranges);
+  for (int i = 0; i < n_seq_ranges; i++)
+    for (int j = 0; j < n_ranges; j++)
+      if (ranges[j].node_id == seq_ranges[i].node_id && ranges[j].size == seq_ranges[i].size &&
+          g_strcmp0 (ranges[j].info.name, seq_ranges[i].info.name) == 0)
+        memcpy (seq_w + seq_ranges[i].offset, w + ranges[j].offset,
+                sizeof (float) * ranges[j].size);
+  for (int j = 0; j < k; j++)
+    {
+      int id = nn_model_nth_node (m, j)->id;
+      gsize a, b;
+      float *from = nn_model_node_state (m, id, &a), *to = nn_model_node_state (seq, id, &b);
+
+      if (from != NULL && to != NULL && a == b)
+        memcpy (to, from, sizeof (float) * a);
+    }
+
+  nn_model_forward (seq, x, 1, FALSE, NULL);
+  v = nn_model_activation (seq, node->id, &shape);
+  if (v == NULL || shape.rank != 2)
+    return NULL;
+  *n_steps = shape.dim[0];
+  return g_memdup2 (v, sizeof (float) * nn_shape_size (&shape));
+}
+
+/* The sample's tokens as text, one per step. */
+static char **
+sample_tokens (const nn_dataset *ds, int sample)
+{
+  gsize size = nn_dataset_input_size (ds);
+  int vocab = ds->vocab != NULL ? (int) g_strv_length (ds->vocab) : 0;
+  char **tokens;
+
+  if (ds->store != NN_STORE_TOKENS || ds->tokens == NULL || vocab == 0)
+    return NULL;
+  tokens = g_new0 (char *, size + 1);
+  for (gsize t = 0; t < size; t++)
+    {
+      gint32 id = ds->tokens[(gsize) sample * size + t];
+
+      tokens[t] = g_strdup (id == 0 ? "" : id > 0 && id < vocab ? ds->vocab[id] : "?");
+    }
+  return tokens;
+}
+
 nn_activations *
 nn_inspect_activations (nn_model *m, const nn_dataset *ds, int sample, GError **error)
 {
@@ -132,7 +221,6 @@ nn_inspect_activations (nn_model *m, const nn_dataset *ds, int sample, GError **
     return NULL;
   x = nn_alloc_floats (nn_model_input_size (m));
   forward_sample (m, ds, sample, x);
-  nn_free_floats (x);
 
   a = g_new0 (nn_activations, 1);
   a->sample = sample;
@@ -151,14 +239,21 @@ nn_inspect_activations (nn_model *m, const nn_dataset *ds, int sample, GError **
       o->name = g_strdup (node->name);
       o->ops = node->desc.ops;
       o->values = g_memdup2 (v, size * sizeof (float));
-      o->min = size ? v[0] : 0.0f;
-      o->max = o->min;
-      for (gsize i = 1; i < size; i++)
-        {
-          o->min = MIN (o->min, v[i]);
-          o->max = MAX (o->max, v[i]);
-        }
+      min_max (v, size, &o->min, &o->max);
     }
+  /* After the loop: the copies run their own forward passes, the
+   * activations above are the model's. */
+  for (int k = 0; k < a->n_nodes; k++)
+    {
+      nn_node_output *o = &a->nodes[k];
+
+      o->steps = recurrent_steps (m, k, x, &o->n_steps);
+      if (o->steps != NULL)
+        min_max (o->steps, (gsize) o->n_steps * nn_shape_size (&o->shape), &o->steps_min,
+                 &o->steps_max);
+    }
+  nn_free_floats (x);
+  a->tokens = sample_tokens (ds, sample);
 
   if (ds->task == NN_TASK_CLASSIFY)
     {
@@ -183,8 +278,10 @@ nn_activations_free (nn_activations *a)
     {
       g_free (a->nodes[k].name);
       g_free (a->nodes[k].values);
+      g_free (a->nodes[k].steps);
     }
   g_free (a->nodes);
+  g_strfreev (a->tokens);
   g_strfreev (a->class_names);
   g_free (a->probs);
   g_free (a);
@@ -517,7 +614,7 @@ nn_inspect_boundary (nn_model *m, const nn_dataset *ds, const int *idx, int n, i
     {
       g_set_error (error, NN_ERROR, NN_ERROR_INVALID,
                    _ ("A decision boundary needs data with exactly 2 input features; “%s” has "
-                      "%" G_GSIZE_FORMAT),
+                      "%zu"),
                    ds->name, nn_dataset_input_size (ds));
       return NULL;
     }

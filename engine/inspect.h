@@ -42,6 +42,13 @@ typedef struct
   nn_shape shape;          /* per sample: C×H×W for feature maps, F for vectors */
   float *values;           /* nn_shape_size (&shape) floats */
   float min, max;          /* over values */
+  /* A recurrent layer that returns only its last state: every state it
+   * went through, n_steps × units (row t is h after step t; the last row
+   * is `values`), so its memory can be seen over time; else NULL, 0.
+   * Layers that return sequences already have a T × units shape. */
+  int n_steps;
+  float *steps;
+  float steps_min, steps_max;
 } nn_node_output;
 
 typedef struct
@@ -55,6 +62,9 @@ typedef struct
   float *probs;       /* [n_classes] */
   int true_class;     /* the label */
   int predicted;      /* argmax of probs */
+  /* Text (token) input: the sample's tokens as text, one per time step
+   * ("" for padding), NULL-terminated; NULL for other data. */
+  char **tokens;
 } nn_activations;
 
 /* Runs sample `sample` through m. NN_ERROR_INVALID when the index is out of
@@ -231,7 +241,77 @@ typedef struct
 nn_filters *nn_inspect_filters (nn_model *m, GError **error);
 void nn_filters_free (nn_filters *f);
 
+/* --- Autoencoders -------------------------------------------------------- */
+
+typedef struct
+{
+  int node_id;
+  char *node_name; /* the bottleneck: "dense2" */
+  int dim;         /* its units */
+  int n;
+  float *values;        /* n × dim */
+  float min[2], max[2]; /* of the first two units */
+  /* classification data: each sample's class, else NULL and 0 */
+  gint32 *labels;
+  int n_classes;
+  char **class_names; /* NULL-terminated copy */
+} nn_latent;
+
+/* The bottleneck's activations for samples idx[0..n): the hidden layer
+ * with the fewest outputs (vectors only; the first of them on a tie),
+ * the layer an autoencoder squeezes its input through. NN_ERROR_INVALID
+ * when the model has no hidden vector layer or does not fit the data. */
+nn_latent *nn_inspect_latent (nn_model *m, const nn_dataset *ds, const int *idx, int n,
+                              GError **error);
+void nn_latent_free (nn_latent *l);
+
+typedef struct
+{
+  int n;
+  nn_shape shape; /* per sample: the data's input shape */
+  int *samples;   /* dataset indices */
+  float *inputs;  /* n × size, as the model sees them (images in [0, 1]) */
+  float *outputs; /* n × size: the model's rebuilt inputs */
+  double mse;     /* mean squared error over them */
+  /* The bottleneck of the test samples the page looks at when it has 2
+   * units (a map of the latent space), else NULL. */
+  nn_latent *latent;
+} nn_reconstructions;
+
+/* The model's reconstructions of samples idx[0..n) (at most 256), as
+ * nn_trainer_reconstruct makes them: a sigmoid is applied to the outputs
+ * under BCE (the model then ends in logits). NN_ERROR_INVALID when the
+ * model's output is not the size of its input, or it does not fit the
+ * data. The latent map is left for nn_inspect_latent. */
+nn_reconstructions *nn_inspect_reconstructions (nn_model *m, const nn_dataset *ds, const int *idx,
+                                                int n, nn_loss_kind loss, GError **error);
+void nn_reconstructions_free (nn_reconstructions *r);
+
+/* --- GAN samples --------------------------------------------------------- */
+
+typedef struct
+{
+  int n;
+  nn_shape shape; /* per sample: the data's input shape */
+  float *images;  /* n × size in [0, 1] */
+} nn_samples;
+
+/* n (1 … 256) samples of a GAN's generator m from fixed noise (normal,
+ * nn_rng `seed`, so the same seed draws the same noise every time: a grid
+ * shows the generator learning), its tanh outputs mapped from [−1, 1] to
+ * [0, 1] as nn_trainer_generate does. `shape` is the data's input shape.
+ * NN_ERROR_INVALID when the generator's output does not hold shape. */
+nn_samples *nn_inspect_generate (nn_model *m, const nn_shape *shape, int n, guint64 seed,
+                                 GError **error);
+/* Wraps n images (n × nn_shape_size (shape) floats in [0, 1], copied),
+ * e.g. from nn_trainer_generate, for the painters. */
+nn_samples *nn_samples_new (const nn_shape *shape, int n, const float *images);
+void nn_samples_free (nn_samples *s);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (nn_activations, nn_activations_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (nn_latent, nn_latent_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (nn_reconstructions, nn_reconstructions_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (nn_samples, nn_samples_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (nn_confusion, nn_confusion_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (nn_mistakes, nn_mistakes_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (nn_saliency, nn_saliency_free)

@@ -13,10 +13,11 @@
 
 typedef enum
 {
-  BOX_IMAGE, /* the input picture */
-  BOX_TILES, /* one viridis tile per channel */
-  BOX_STRIP, /* a vector as a row (or rows) of cells */
-  BOX_BARS,  /* class probabilities */
+  BOX_IMAGE,    /* the input picture */
+  BOX_TILES,    /* one viridis tile per channel */
+  BOX_STRIP,    /* a vector as a row (or rows) of cells */
+  BOX_BARS,     /* class probabilities */
+  BOX_SEQUENCE, /* states over time: units × steps, diverging around 0 */
 } BoxKind;
 
 typedef struct
@@ -30,7 +31,16 @@ typedef struct
   double tile_w, tile_h; /* one tile, or one strip cell */
   int cols, rows;        /* tiles or strip cells per row, and rows */
   double label_w, bar_w; /* bars */
+  /* sequence: steps × units values (row t is step t), from the node's
+   * output or its states over time, and their symmetric limit */
+  const float *seq;
+  int steps, units;
+  double limit;
+  gboolean seq_labels; /* a row of tokens or step numbers under the map */
 } Box;
+
+/* Sequences at most this tall, whatever their units. */
+#define SEQUENCE_HEIGHT 260
 
 static void
 node_dims (const nn_node_output *o, int *c, int *h, int *w)
@@ -64,6 +74,22 @@ layout_box (const nn_activations *a, int k, int width, const LabInsideStyle *s, 
       b->label_w = MIN (avail * 0.3, s->font_size * 12);
       b->bar_w = MAX (avail - b->label_w - s->font_size * 5, 16);
       b->body_h = b->rows * line;
+    }
+  else if (o->shape.rank == 2 || o->steps != NULL)
+    {
+      double cell_w;
+
+      b->kind = BOX_SEQUENCE;
+      b->seq = o->steps != NULL ? o->steps : o->values;
+      b->steps = o->steps != NULL ? o->n_steps : o->shape.dim[0];
+      b->units = o->steps != NULL ? (int) nn_shape_size (&o->shape) : o->shape.dim[1];
+      b->limit = o->steps != NULL ? MAX (fabs (o->steps_min), fabs (o->steps_max))
+                                  : MAX (fabs (o->min), fabs (o->max));
+      cell_w = CLAMP (floor (avail / MAX (b->steps, 1)), 1, 32);
+      b->tile_w = cell_w;
+      b->tile_h = CLAMP (floor (SEQUENCE_HEIGHT / MAX (b->units, 1)), 1, 14);
+      b->seq_labels = TRUE;
+      b->body_h = b->units * b->tile_h + (b->seq_labels ? line : 0);
     }
   else if (o->shape.rank == 1)
     {
@@ -115,7 +141,9 @@ paint_title (LabInsideText *t, const nn_activations *a, int k, const Box *b, int
   double m = LAB_INSIDE_MARGIN (s), line = LAB_INSIDE_LINE (s);
   g_autofree char *shape = nn_shape_to_string (&o->shape);
   g_autofree char *title = NULL;
-  double scale_w = b->kind == BOX_TILES || b->kind == BOX_STRIP ? MIN (220, width * 0.35) : 0;
+  double scale_w = b->kind == BOX_TILES || b->kind == BOX_STRIP || b->kind == BOX_SEQUENCE
+                     ? MIN (220, width * 0.35)
+                     : 0;
   double x = m;
 
   x += _lab_inside_text (t, o->name, x, b->y, 0, 0, 1.0, TRUE, &s->foreground);
@@ -124,14 +152,89 @@ paint_title (LabInsideText *t, const nn_activations *a, int k, const Box *b, int
     title = g_strdup_printf (_ ("  %s · predicts %s (%.0f %%), true class %s"), _ (o->ops->name),
                              a->class_names[a->predicted], 100.0 * a->probs[a->predicted],
                              a->class_names[a->true_class]);
+  else if (b->kind == BOX_SEQUENCE && o->steps != NULL)
+    /* Translators: a recurrent layer's kind, its output shape, its states over time */
+    title = g_strdup_printf (_ ("  %s · %s, its state over %d steps (units ↓, time →)"),
+                             _ (o->ops->name), shape, b->steps);
+  else if (b->kind == BOX_SEQUENCE)
+    title = g_strdup_printf (_ ("  %s · %s (units ↓, time →)"), _ (o->ops->name), shape);
   else if (b->kind == BOX_TILES && b->shown < b->c)
     title = g_strdup_printf (_ ("  %s · %s (first %d maps)"), _ (o->ops->name), shape, b->shown);
   else
     title = g_strdup_printf ("  %s · %s", _ (o->ops->name), shape);
   _lab_inside_text (t, title, x, b->y, 0, width - x - m - scale_w - 8, 1.0, FALSE, &s->dim);
-  if (scale_w > 0)
+  if (b->kind == BOX_SEQUENCE)
+    _lab_inside_scale_bar (t, _lab_inside_diverging, -b->limit, b->limit, width - m - scale_w,
+                           b->y + line * 0.2, scale_w, line * 0.55);
+  else if (scale_w > 0)
     _lab_inside_scale_bar (t, lab_inside_viridis, o->min, o->max, width - m - scale_w,
                            b->y + line * 0.2, scale_w, line * 0.55);
+}
+
+/* Time runs to the right, one column per step, each unit a row, blue
+ * below 0 and orange above as the Playground draws signed values; under
+ * it the tokens the model read, or step numbers. */
+static void
+paint_sequence (LabInsideText *t, const nn_activations *a, const Box *b)
+{
+  const LabInsideStyle *s = t->style;
+  double m = LAB_INSIDE_MARGIN (s);
+  double map_h = b->units * b->tile_h;
+  g_autofree float *transposed = g_new (float, (gsize) b->units * b->steps);
+  gboolean tokens = a->tokens != NULL && (int) g_strv_length (a->tokens) == b->steps;
+  int every;
+
+  for (int step = 0; step < b->steps; step++)
+    for (int u = 0; u < b->units; u++)
+      transposed[(gsize) u * b->steps + step] = b->seq[(gsize) step * b->units + u];
+  _lab_inside_heat (t->cr, transposed, b->units, b->steps, -b->limit, b->limit,
+                    _lab_inside_diverging, m, b->body_y, b->steps * b->tile_w, map_h);
+  _lab_inside_set_color (t->cr, &s->grid);
+  cairo_set_line_width (t->cr, 1);
+  cairo_rectangle (t->cr, m - 0.5, b->body_y - 0.5, b->steps * b->tile_w + 1, map_h + 1);
+  cairo_stroke (t->cr);
+  if (!b->seq_labels)
+    return;
+  /* Tokens when each has room, else every few steps' numbers. */
+  if (tokens && b->tile_w >= s->font_size * 0.75)
+    {
+      for (int step = 0; step < b->steps; step++)
+        _lab_inside_text (t, a->tokens[step], m + (step + 0.5) * b->tile_w, b->body_y + map_h + 2,
+                          0.5, b->tile_w, 0.85, FALSE, &s->dim);
+      return;
+    }
+  every = MAX (1, (int) ceil (s->font_size * 3 / b->tile_w));
+  for (int step = 0; step < b->steps; step += every)
+    {
+      char label[16];
+
+      g_snprintf (label, sizeof label, "%d", step + 1);
+      _lab_inside_text (t, label, m + (step + 0.5) * b->tile_w, b->body_y + map_h + 2, 0.5, 0, 0.8,
+                        FALSE, &s->dim);
+    }
+}
+
+/* A text model's input is token ids: each cell says which token it is,
+ * in black on the light end of the colour map and white elsewhere. */
+static void
+paint_input_tokens (LabInsideText *t, const nn_activations *a, const Box *b)
+{
+  const nn_node_output *o = &a->nodes[0];
+  const LabInsideColor white = { 1, 1, 1, 0.95 }, black = { 0, 0, 0, 0.85 };
+  double m = LAB_INSIDE_MARGIN (t->style);
+
+  if (a->tokens == NULL || (int) g_strv_length (a->tokens) != b->w ||
+      b->tile_w < t->style->font_size * 0.75)
+    return;
+  for (int i = 0; i < b->w; i++)
+    {
+      double v = o->max > o->min ? (o->values[i] - o->min) / (o->max - o->min) : 0;
+      double y = b->body_y + (i / b->cols) * b->tile_h;
+
+      _lab_inside_text (t, a->tokens[i], m + (i % b->cols + 0.5) * b->tile_w,
+                        y + (b->tile_h - 1 - t->style->font_size * 1.2 * 0.85) / 2, 0.5, b->tile_w,
+                        0.85, TRUE, v > 0.7 ? &black : &white);
+    }
 }
 
 static void
@@ -192,6 +295,9 @@ lab_activations_paint (cairo_t *cr, const nn_activations *a, int width, int heig
           case BOX_BARS:
             paint_bars (&t, a, &b);
             break;
+          case BOX_SEQUENCE:
+            paint_sequence (&t, a, &b);
+            break;
           case BOX_IMAGE:
             /* images are gathered into [0, 1] */
             _lab_inside_image (cr, o->values, b.c, b.h, b.w, MIN (o->min, 0.0f), MAX (o->max, 1.0f),
@@ -212,6 +318,8 @@ lab_activations_paint (cairo_t *cr, const nn_activations *a, int width, int heig
                                   lab_inside_viridis, m, b.body_y + r * b.tile_h, n * b.tile_w,
                                   b.tile_h - 1);
               }
+            if (k == 0)
+              paint_input_tokens (&t, a, &b);
             break;
         }
     }
@@ -242,9 +350,20 @@ lab_activations_hit (const nn_activations *a, int width, const LabInsideStyle *s
       top = layout_box (a, k, width, style, top, &b);
       if (y < b.body_y || y >= b.body_y + b.body_h || x < m)
         continue;
-      *hit = (LabActivationHit){ .node = k };
+      *hit = (LabActivationHit){ .node = k, .step = -1 };
       switch (b.kind)
         {
+          case BOX_SEQUENCE:
+            col = (int) ((x - m) / b.tile_w);
+            row = (int) ((y - b.body_y) / b.tile_h);
+            if (col >= b.steps || row >= b.units)
+              return FALSE;
+            hit->step = col;
+            hit->col = row;
+            hit->index = col * b.units + row;
+            hit->over_time = o->steps != NULL;
+            hit->value = b.seq[hit->index];
+            return TRUE;
           case BOX_BARS:
             i = (int) ((y - b.body_y) / line);
             if (i < 0 || i >= a->n_classes)

@@ -71,5 +71,8 @@ int _lab_misclassified_measure (const nn_mistakes *mk, const nn_dataset *ds, int
                                 const LabInsideStyle *style);
 int _lab_saliency_measure (const nn_saliency *s, int width, const LabInsideStyle *style);
 int _lab_boundary_measure (const nn_boundary *b, int width, const LabInsideStyle *style);
+int _lab_reconstructions_measure (const nn_reconstructions *r, int width,
+                                  const LabInsideStyle *style);
+int _lab_samples_measure (const nn_samples *s, int width, const LabInsideStyle *style);
 
 G_END_DECLS

@@ -97,7 +97,8 @@ _lab_inside_diverging (double t, double *r, double *g, double *b)
 }
 
 static const char *const view_ids[LAB_INSIDE_N_VIEWS] = {
-  "activations", "filters", "histograms", "confusion", "misclassified", "saliency", "boundary",
+  "activations", "filters",  "histograms",      "confusion", "misclassified",
+  "saliency",    "boundary", "reconstructions", "samples",
 };
 
 const char *
@@ -363,6 +364,10 @@ lab_inside_measure (LabInsideView view, gconstpointer data, const nn_dataset *ds
         return _lab_saliency_measure (data, width, style);
       case LAB_INSIDE_BOUNDARY:
         return _lab_boundary_measure (data, width, style);
+      case LAB_INSIDE_RECONSTRUCTIONS:
+        return _lab_reconstructions_measure (data, width, style);
+      case LAB_INSIDE_SAMPLES:
+        return _lab_samples_measure (data, width, style);
       case LAB_INSIDE_N_VIEWS:
       default:
         break;
@@ -396,6 +401,12 @@ lab_inside_paint (cairo_t *cr, LabInsideView view, gconstpointer data, const nn_
         break;
       case LAB_INSIDE_BOUNDARY:
         lab_boundary_paint (cr, data, width, height, style);
+        break;
+      case LAB_INSIDE_RECONSTRUCTIONS:
+        lab_reconstructions_paint (cr, data, width, height, style);
+        break;
+      case LAB_INSIDE_SAMPLES:
+        lab_samples_paint (cr, data, width, height, style);
         break;
       case LAB_INSIDE_N_VIEWS:
       default:

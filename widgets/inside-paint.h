@@ -56,18 +56,21 @@ void lab_inside_viridis (double t, double *r, double *g, double *b);
 
 typedef enum
 {
-  LAB_INSIDE_ACTIVATIONS,   /* const nn_activations * */
-  LAB_INSIDE_FILTERS,       /* const nn_filters * */
-  LAB_INSIDE_HISTOGRAMS,    /* const nn_histograms * */
-  LAB_INSIDE_CONFUSION,     /* const nn_confusion * */
-  LAB_INSIDE_MISCLASSIFIED, /* const nn_mistakes *, with the dataset for thumbnails */
-  LAB_INSIDE_SALIENCY,      /* const nn_saliency * */
-  LAB_INSIDE_BOUNDARY,      /* const nn_boundary * */
+  LAB_INSIDE_ACTIVATIONS,     /* const nn_activations * */
+  LAB_INSIDE_FILTERS,         /* const nn_filters * */
+  LAB_INSIDE_HISTOGRAMS,      /* const nn_histograms * */
+  LAB_INSIDE_CONFUSION,       /* const nn_confusion * */
+  LAB_INSIDE_MISCLASSIFIED,   /* const nn_mistakes *, with the dataset for thumbnails */
+  LAB_INSIDE_SALIENCY,        /* const nn_saliency * */
+  LAB_INSIDE_BOUNDARY,        /* const nn_boundary * */
+  LAB_INSIDE_RECONSTRUCTIONS, /* const nn_reconstructions * */
+  LAB_INSIDE_SAMPLES,         /* const nn_samples * */
   LAB_INSIDE_N_VIEWS
 } LabInsideView;
 
 /* Stable ids ("activations", "filters", "histograms", "confusion",
- * "misclassified", "saliency", "boundary") for the CLI and file names. */
+ * "misclassified", "saliency", "boundary", "reconstructions", "samples")
+ * for the CLI and file names. */
 const char *lab_inside_view_id (LabInsideView view);
 /* FALSE when unknown. */
 gboolean lab_inside_view_from_id (const char *id, LabInsideView *view);
@@ -77,9 +80,12 @@ gboolean lab_inside_view_from_id (const char *id, LabInsideView *view);
 /* Every layer top to bottom, a title row each ("conv1 · Conv2D · 8×26×26,
  * range −0.3 … 2.1"): feature maps (rank 3) as a grid of channel tiles in
  * viridis with a shared scale bar; vectors as a heat strip (cells of at
- * least 4 px, wrapping to more rows when long); the output as one
- * labelled probability bar per class (true class marked) when the data has
- * classes. The Input is drawn as an image when it is one. */
+ * least 4 px, wrapping to more rows when long); sequences (T × F, and a
+ * recurrent layer's states over time) as a heat map with time to the
+ * right and a row per unit, blue below 0 and orange above, the tokens
+ * read under it; the output as one labelled probability bar per class
+ * (true class marked) when the data has classes. The Input is drawn as an
+ * image when it is one. */
 void lab_activations_paint (cairo_t *cr, const nn_activations *a, int width, int height,
                             const LabInsideStyle *style);
 
@@ -88,8 +94,13 @@ typedef struct
   int node;     /* index into a->nodes */
   int channel;  /* feature map, or 0 for vectors */
   int row, col; /* within the map; vectors: row 0, col = unit */
-  int index;    /* into a->nodes[node].values */
+  int index;    /* into a->nodes[node].values, or .steps when over_time */
   float value;
+  /* Sequences (drawn units × time): the time step, col is the unit;
+   * else -1. over_time: the value is one of the node's states over time
+   * (nn_node_output.steps), not its output. */
+  int step;
+  gboolean over_time;
 } LabActivationHit;
 
 /* What is under (x, y): TRUE and *hit filled over a tile's pixel, a
@@ -141,6 +152,24 @@ void lab_saliency_paint (cairo_t *cr, const nn_saliency *s, int width, int heigh
  * grouped by layer, as in TensorFlow Playground. */
 void lab_boundary_paint (cairo_t *cr, const nn_boundary *b, int width, int height,
                          const LabInsideStyle *style);
+
+/* An autoencoder's test images in pairs, each input beside its
+ * reconstruction, under a title with the mean squared error; below them,
+ * when the bottleneck has 2 units, the latent space as a scatter of the
+ * test samples coloured by class with a legend. */
+void lab_reconstructions_paint (cairo_t *cr, const nn_reconstructions *r, int width, int height,
+                                const LabInsideStyle *style);
+/* The pair under (x, y): its position in r (0 … n-1), or -1. */
+int lab_reconstructions_hit (const nn_reconstructions *r, int width, const LabInsideStyle *style,
+                             double x, double y);
+
+/* A GAN's samples as a grid (engine/io/image-grid.h's layout, scaled up
+ * sharply to the width). */
+void lab_samples_paint (cairo_t *cr, const nn_samples *s, int width, int height,
+                        const LabInsideStyle *style);
+/* The sample under (x, y), or -1. */
+int lab_samples_hit (const nn_samples *s, int width, const LabInsideStyle *style, double x,
+                     double y);
 
 /* --- Any view ------------------------------------------------------------ */
 

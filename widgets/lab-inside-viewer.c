@@ -176,6 +176,21 @@ describe_activation (const nn_activations *a, const LabActivationHit *hit)
     return g_strdup_printf (_ ("%s: probability %.1f %%"),
                             class_name (a->class_names, a->n_classes, hit->col),
                             100.0 * hit->value);
+  if (hit->step >= 0)
+    {
+      const char *token = a->tokens != NULL && hit->step < (int) g_strv_length (a->tokens) &&
+                              a->tokens[hit->step][0] != '\0'
+                            ? a->tokens[hit->step]
+                            : NULL;
+
+      if (token != NULL)
+        /* Translators: a layer's name, a time step, the token read then, a unit and its value. */
+        return g_strdup_printf (_ ("%s, step %d (“%s”), unit %d: %.4g"), node->name, hit->step + 1,
+                                token, hit->col + 1, hit->value);
+      /* Translators: a layer's name, a time step, a unit and its value. */
+      return g_strdup_printf (_ ("%s, step %d, unit %d: %.4g"), node->name, hit->step + 1,
+                              hit->col + 1, hit->value);
+    }
   if (node->shape.rank == 3)
     /* Translators: a layer's name, a feature map number, a pixel and its value. */
     return g_strdup_printf (_ ("%s, map %d, row %d, column %d: %.4g"), node->name, hit->channel + 1,
@@ -183,17 +198,18 @@ describe_activation (const nn_activations *a, const LabActivationHit *hit)
   return g_strdup_printf (_ ("%s, unit %d: %.4g"), node->name, hit->col + 1, hit->value);
 }
 
-static gboolean
-on_query_tooltip (GtkWidget *widget, int x, int y, gboolean keyboard, GtkTooltip *tooltip,
-                  gpointer user_data)
+char *
+lab_inside_viewer_describe (LabInsideViewer *self, double x, double y)
 {
-  LabInsideViewer *self = LAB_INSIDE_VIEWER (widget);
+  GtkWidget *widget = GTK_WIDGET (self);
   int width = gtk_widget_get_width (widget), height = gtk_widget_get_height (widget);
-  g_autofree char *text = NULL;
+  char *text = NULL;
   LabInsideStyle style;
 
-  if (self->data == NULL || self->message != NULL || keyboard)
-    return FALSE;
+  g_return_val_if_fail (LAB_IS_INSIDE_VIEWER (self), NULL);
+
+  if (self->data == NULL || self->message != NULL)
+    return NULL;
   lab_inside_viewer_get_style (self, &style);
   switch (self->view)
     {
@@ -244,9 +260,52 @@ on_query_tooltip (GtkWidget *widget, int x, int y, gboolean keyboard, GtkTooltip
                                100.0 * mk->items[i].confidence);
         }
         break;
+      case LAB_INSIDE_RECONSTRUCTIONS:
+        {
+          const nn_reconstructions *r = self->data;
+          int i = lab_reconstructions_hit (r, width, &style, x, y);
+
+          if (i >= 0)
+            {
+              gsize size = nn_shape_size (&r->shape);
+              double sum = 0;
+
+              for (gsize j = 0; j < size; j++)
+                {
+                  double d = r->outputs[i * size + j] - r->inputs[i * size + j];
+                  sum += d * d;
+                }
+              /* Translators: a test sample's index and how far its reconstruction is from it. */
+              text = g_strdup_printf (_ ("Sample %d: mean squared error %.4g"), r->samples[i],
+                                      sum / MAX (size, 1));
+            }
+        }
+        break;
+      case LAB_INSIDE_SAMPLES:
+        {
+          const nn_samples *smp = self->data;
+          int i = lab_samples_hit (smp, width, &style, x, y);
+
+          if (i >= 0)
+            text =
+              g_strdup_printf (_ ("Sample %d of %d, always from the same noise"), i + 1, smp->n);
+        }
+        break;
       default:
         break;
     }
+  return text;
+}
+
+static gboolean
+on_query_tooltip (GtkWidget *widget, int x, int y, gboolean keyboard, GtkTooltip *tooltip,
+                  gpointer user_data)
+{
+  g_autofree char *text = NULL;
+
+  if (keyboard)
+    return FALSE;
+  text = lab_inside_viewer_describe (LAB_INSIDE_VIEWER (widget), x, y);
   if (text == NULL)
     return FALSE;
   gtk_tooltip_set_text (tooltip, text);
@@ -334,6 +393,8 @@ lab_inside_viewer_init (LabInsideViewer *self)
   gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (click));
   gtk_widget_set_has_tooltip (GTK_WIDGET (self), TRUE);
   g_signal_connect (self, "query-tooltip", G_CALLBACK (on_query_tooltip), NULL);
+  g_signal_connect_object (lab_theme_get_default (), "changed", G_CALLBACK (gtk_widget_queue_draw),
+                           self, G_CONNECT_SWAPPED);
 }
 
 GtkWidget *

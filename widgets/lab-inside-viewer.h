@@ -1,5 +1,6 @@
 /* lab-inside-viewer.h — one view of the Inside tab (activations, filters,
- * histograms, confusion, mistakes, saliency, decision boundary) on screen:
+ * histograms, confusion, mistakes, saliency, decision boundary,
+ * reconstructions, GAN samples) on screen:
  * it draws the view's struct from engine/inspect.h with its pure painter
  * (inside-paint.h) in the theme's colours and font, asks for the height the
  * painter wants at its width (put it in a GtkScrolledWindow), explains what
@@ -38,6 +39,10 @@ gconstpointer lab_inside_viewer_get_data (LabInsideViewer *self);
 /* A sentence shown, dimmed and centred, instead of the view (why it cannot
  * be shown for this model or data); NULL to show the view again. */
 void lab_inside_viewer_set_message (LabInsideViewer *self, const char *message);
+
+/* What the tooltip says at (x, y) in widget coordinates ("lstm1, step 3
+ * (“a”), unit 17: 0.25"), or NULL where there is nothing to say. Free it. */
+char *lab_inside_viewer_describe (LabInsideViewer *self, double x, double y);
 
 /* The painter's style for this widget's theme and font (opaque
  * background), for exports that should look like the screen. */

@@ -13,18 +13,14 @@
 #include "error.h"
 #include "inside-paint.h"
 #include "inspect.h"
-#include "io/image-grid.h"
 #include "kernels/threads.h"
 #include "loss-plot-paint.h"
 #include "templates.h"
 
-/* Views that are not Inside painters. */
-typedef enum
-{
-  EXTRA_LOSS = LAB_INSIDE_N_VIEWS,
-  EXTRA_RECONSTRUCTIONS,
-  EXTRA_SAMPLES,
-} ExtraView;
+/* The view that is not an Inside painter. */
+#define EXTRA_LOSS LAB_INSIDE_N_VIEWS
+/* Reconstructions and samples shown, at most. */
+#define N_IMAGES 64
 
 static const struct
 {
@@ -39,7 +35,8 @@ static const struct
   { "saliency", N_ ("which inputs the prediction for one sample (--sample) depends on") },
   { "boundary", N_ ("decision boundary of a model of 2-D data, and its hidden units") },
   { "loss", N_ ("loss and accuracy per epoch") },
-  { "reconstructions", N_ ("autoencoder: test images above their reconstructions") },
+  { "reconstructions",
+    N_ ("autoencoder: test images beside their reconstructions, and its 2-D latent space") },
   { "samples", N_ ("GAN: images the generator makes") },
 };
 
@@ -53,14 +50,9 @@ view_from_id (const char *id, int *view)
       *view = (int) inside;
       return TRUE;
     }
-  if (g_str_equal (id, "loss"))
-    *view = EXTRA_LOSS;
-  else if (g_str_equal (id, "reconstructions"))
-    *view = EXTRA_RECONSTRUCTIONS;
-  else if (g_str_equal (id, "samples"))
-    *view = EXTRA_SAMPLES;
-  else
+  if (!g_str_equal (id, "loss"))
     return FALSE;
+  *view = EXTRA_LOSS;
   return TRUE;
 }
 
@@ -128,69 +120,60 @@ render_loss (const GArray *history, const char *name, int width, int height, gbo
                                   &style, path, error);
 }
 
-/* An autoencoder's test images, each row of eight above a row of their
- * reconstructions; a GAN's 64 samples. */
-static gboolean
-render_images (int view, nn_trainer *trainer, const nn_dataset *ds, const char *name,
-               const char *path, GError **error)
+/* An autoencoder's test images beside their reconstructions, with its
+ * latent space when the bottleneck has 2 units. */
+static nn_reconstructions *
+reconstructions (nn_trainer *trainer, const nn_dataset *ds, const char *name, GError **error)
 {
-  enum
-  {
-    N = 64,
-    COLS = 8
-  };
-  nn_train_mode mode = nn_trainer_get_config (trainer)->mode;
   const nn_split *split = nn_trainer_get_split (trainer);
-  gsize size = nn_dataset_input_size (ds);
-  g_autofree float *images = g_new0 (float, size *N);
-  int n;
+  nn_model *m = nn_trainer_get_model (trainer);
+  nn_reconstructions *r;
 
-  if (view == EXTRA_SAMPLES)
-    {
-      if (mode != NN_MODE_GAN)
-        {
-          g_set_error (error, NN_ERROR, NN_ERROR_UNSUPPORTED,
-                       _ ("“%s” is not a GAN: samples come from a generator trained against a "
-                          "discriminator (templates gan, dcgan)"),
-                       name);
-          return FALSE;
-        }
-      nn_trainer_generate (trainer, N, images);
-      return nn_image_grid_save_png (path, images, N, &ds->input_shape, COLS, error);
-    }
-  if (mode != NN_MODE_AUTOENCODER)
+  if (nn_trainer_get_config (trainer)->mode != NN_MODE_AUTOENCODER)
     {
       g_set_error (error, NN_ERROR, NN_ERROR_UNSUPPORTED,
                    _ ("“%s” is not an autoencoder: reconstructions come from a model trained to "
                       "rebuild its input (templates autoencoder, conv-autoencoder)"),
                    name);
-      return FALSE;
+      return NULL;
     }
-  n = MIN (N / 2, split->n_test);
-  if (n == 0)
+  if (split->n_test == 0)
     {
       g_set_error (error, NN_ERROR, NN_ERROR_DATA,
                    _ ("Cannot draw reconstructions: the data has no test images to rebuild"));
-      return FALSE;
+      return NULL;
     }
-  {
-    g_autofree float *originals = g_new (float, size *n);
-    g_autofree float *rebuilt = g_new (float, size *n);
+  r = nn_inspect_reconstructions (m, ds, split->test, MIN (N_IMAGES / 2, split->n_test),
+                                  nn_trainer_get_config (trainer)->loss, error);
+  if (r != NULL)
+    {
+      nn_latent *latent = nn_inspect_latent (m, ds, split->test, MIN (split->n_test, 2000), NULL);
 
-    nn_dataset_gather (ds, split->test, n, originals, NULL, NULL);
-    nn_trainer_reconstruct (trainer, split->test, n, rebuilt);
-    for (int i = 0; i < n; i++)
-      {
-        int row = i / COLS, col = i % COLS;
+      if (latent != NULL && latent->dim == 2)
+        r->latent = latent;
+      else
+        nn_latent_free (latent);
+    }
+  return r;
+}
 
-        memcpy (images + ((gsize) (2 * row) * COLS + col) * size, originals + (gsize) i * size,
-                sizeof (float) * size);
-        memcpy (images + ((gsize) (2 * row + 1) * COLS + col) * size, rebuilt + (gsize) i * size,
-                sizeof (float) * size);
-      }
-  }
-  return nn_image_grid_save_png (path, images, ((n + COLS - 1) / COLS) * 2 * COLS, &ds->input_shape,
-                                 COLS, error);
+/* A GAN's samples from the trainer's fixed noise. */
+static nn_samples *
+samples (nn_trainer *trainer, const nn_dataset *ds, const char *name, GError **error)
+{
+  g_autofree float *images = NULL;
+
+  if (nn_trainer_get_config (trainer)->mode != NN_MODE_GAN)
+    {
+      g_set_error (error, NN_ERROR, NN_ERROR_UNSUPPORTED,
+                   _ ("“%s” is not a GAN: samples come from a generator trained against a "
+                      "discriminator (templates gan, dcgan)"),
+                   name);
+      return NULL;
+    }
+  images = g_new (float, nn_dataset_input_size (ds) * N_IMAGES);
+  nn_trainer_generate (trainer, N_IMAGES, images);
+  return nn_samples_new (&ds->input_shape, N_IMAGES, images);
 }
 
 /* The samples a view looks at: the test part, or the training part of
@@ -205,8 +188,8 @@ evaluation_part (const nn_split *split, const int **idx, int *n)
 }
 
 static gboolean
-render_inside (LabInsideView view, nn_trainer *trainer, const nn_dataset *ds, int sample, int width,
-               int height, gboolean dark, const char *path, GError **error)
+render_inside (LabInsideView view, nn_trainer *trainer, const nn_dataset *ds, const char *name,
+               int sample, int width, int height, gboolean dark, const char *path, GError **error)
 {
   nn_model *m = nn_trainer_get_model (trainer);
   const nn_split *split = nn_trainer_get_split (trainer);
@@ -251,6 +234,14 @@ render_inside (LabInsideView view, nn_trainer *trainer, const nn_dataset *ds, in
         /* the training points, as TensorFlow Playground shows them */
         data = nn_inspect_boundary (m, ds, split->train, split->n_train, 120, 120, error);
         free_data = (GDestroyNotify) nn_boundary_free;
+        break;
+      case LAB_INSIDE_RECONSTRUCTIONS:
+        data = reconstructions (trainer, ds, name, error);
+        free_data = (GDestroyNotify) nn_reconstructions_free;
+        break;
+      case LAB_INSIDE_SAMPLES:
+        data = samples (trainer, ds, name, error);
+        free_data = (GDestroyNotify) nn_samples_free;
         break;
       case LAB_INSIDE_N_VIEWS:
       default:
@@ -304,7 +295,7 @@ cli_render (int argc, char **argv)
       N_ ("Picture height in pixels (default: what the view needs)"), N_ ("PIXELS") },
     { "dark", 0, 0, G_OPTION_ARG_NONE, &dark, N_ ("Use the dark palette"), NULL },
     { "limit", 'l', 0, G_OPTION_ARG_INT, &limit,
-      N_ ("Use only the first N samples of each part of the data"), N_ ("N") },
+      N_ ("Use N samples of each part of the data, picked across it by the seed"), N_ ("N") },
     { "label", 0, 0, G_OPTION_ARG_STRING, &label, N_ ("CSV: the target column, by name or number"),
       N_ ("COLUMN") },
     { "seed", 0, 0, G_OPTION_ARG_INT64, &seed,
@@ -416,12 +407,10 @@ cli_render (int argc, char **argv)
     }
 
   if (view < LAB_INSIDE_N_VIEWS)
-    ok =
-      render_inside ((LabInsideView) view, trainer, ds, sample, width, height, dark, out, &error);
-  else if (view == EXTRA_LOSS)
-    ok = render_loss (history, name, width, height, dark, out, &error);
+    ok = render_inside ((LabInsideView) view, trainer, ds, name, sample, width, height, dark, out,
+                        &error);
   else
-    ok = render_images (view, trainer, ds, name, out, &error);
+    ok = render_loss (history, name, width, height, dark, out, &error);
   if (!ok)
     return cli_fail (error);
   fprintf (stderr, _ ("Wrote %s\n"), out);

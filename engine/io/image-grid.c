@@ -12,19 +12,14 @@
 #define GAP 2
 
 gboolean
-nn_image_grid_save_png (const char *path, const float *images, int n, const nn_shape *shape,
-                        int cols, GError **error)
+nn_image_grid_layout (const nn_shape *shape, int n, int cols, nn_image_grid *grid, GError **error)
 {
-  int c, h, w, rows, width, height;
-  png_image image = { 0 };
-  g_autofree guint8 *pixels = NULL;
-  gsize plane;
-
+  *grid = (nn_image_grid){ 0 };
   if (shape->rank == 3 && (shape->dim[0] == 1 || shape->dim[0] == 3))
-    c = shape->dim[0], h = shape->dim[1], w = shape->dim[2];
+    grid->c = shape->dim[0], grid->h = shape->dim[1], grid->w = shape->dim[2];
   else if (shape->rank == 1 &&
            (int) sqrt (shape->dim[0]) * (int) sqrt (shape->dim[0]) == shape->dim[0])
-    c = 1, h = w = (int) sqrt (shape->dim[0]);
+    grid->c = 1, grid->h = grid->w = (int) sqrt (shape->dim[0]);
   else
     {
       g_autofree char *s = nn_shape_to_string (shape);
@@ -41,10 +36,29 @@ nn_image_grid_save_png (const char *path, const float *images, int n, const nn_s
     }
   if (cols <= 0)
     cols = (int) ceil (sqrt (n));
-  cols = MIN (cols, n);
-  rows = (n + cols - 1) / cols;
-  width = cols * w + (cols + 1) * GAP;
-  height = rows * h + (rows + 1) * GAP;
+  grid->cols = MIN (cols, n);
+  grid->rows = (n + grid->cols - 1) / grid->cols;
+  grid->gap = GAP;
+  grid->width = grid->cols * grid->w + (grid->cols + 1) * GAP;
+  grid->height = grid->rows * grid->h + (grid->rows + 1) * GAP;
+  return TRUE;
+}
+
+gboolean
+nn_image_grid_save_png (const char *path, const float *images, int n, const nn_shape *shape,
+                        int cols, GError **error)
+{
+  int c, h, w, width, height;
+  png_image image = { 0 };
+  g_autofree guint8 *pixels = NULL;
+  nn_image_grid grid;
+  gsize plane;
+
+  if (!nn_image_grid_layout (shape, n, cols, &grid, error))
+    return FALSE;
+  c = grid.c, h = grid.h, w = grid.w, cols = grid.cols;
+  width = grid.width;
+  height = grid.height;
   pixels = g_malloc0 ((gsize) width * height * c);
   plane = (gsize) h * w;
 

@@ -2,7 +2,10 @@
  * run it invites one; after training on 2-D data (xor) and on small images
  * every view shows something, the picture of each is saved for people to
  * look at, a drawing on the pad gets a prediction, a confusion cell opens
- * its samples, and snapshots arrive while a run trains. */
+ * its samples, and snapshots arrive while a run trains. An autoencoder's
+ * run shows its reconstructions (and its latent space when it is 2-D), a
+ * GAN's its samples, a character LSTM its states over time as a heat map,
+ * and hovering names the value under the pointer. */
 #include "config.h"
 
 #include <locale.h>
@@ -14,6 +17,9 @@
 #include "lab-draw-pad.h"
 #include "lab-inside-page.h"
 #include "lab-inside-viewer.h"
+#include "lab-window-private.h"
+#include "templates.h"
+#include "trainer.h"
 #include "widget-png.h"
 
 static void
@@ -382,6 +388,303 @@ test_live (void)
   app_run (check_live);
 }
 
+/* ---- runs of other kinds, given to the page directly ----------------- */
+
+static nn_dataset *
+open_data (const char *spec)
+{
+  g_autoptr (GError) error = NULL;
+  nn_dataset *ds = nn_dataset_open (spec, NULL, NULL, NULL, NULL, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (ds);
+  return ds;
+}
+
+/* A short synchronous run on one core; limit > 0 trains on that many
+ * samples per epoch. */
+static nn_trainer *
+train (const nn_graph *g, const nn_graph *disc, nn_dataset *ds, nn_train_mode mode,
+       nn_loss_kind loss, int epochs, int limit)
+{
+  g_autoptr (GError) error = NULL;
+  nn_trainer_config c;
+  nn_trainer *t;
+
+  nn_trainer_config_init (&c);
+  c.mode = mode;
+  c.loss = loss;
+  c.epochs = epochs;
+  c.limit = limit;
+  c.threads = 1;
+  c.seed = 3;
+  if (mode == NN_MODE_GAN)
+    {
+      c.lr = 0.0002;
+      t = nn_trainer_new_gan (g, disc, ds, &c, &error);
+    }
+  else
+    t = nn_trainer_new (g, ds, &c, &error);
+  g_assert_no_error (error);
+  g_assert_true (nn_trainer_fit (t, NULL, NULL, NULL, &error));
+  g_assert_no_error (error);
+  return t;
+}
+
+/* What a window does when a run starts and when it ends. */
+static void
+look_inside (LabInsidePage *page, const nn_graph *g, nn_dataset *ds, nn_trainer *t)
+{
+  g_autoptr (GError) error = NULL;
+  const nn_trainer_config *c = nn_trainer_get_config (t);
+
+  g_assert_true (
+    lab_inside_page_set_run (page, g, ds, nn_trainer_get_split (t), c->loss, c->mode, &error));
+  g_assert_no_error (error);
+  lab_inside_page_set_model_done (page, nn_trainer_get_model (t));
+}
+
+/* Whether the sidebar shows the row of view `id`. */
+static gboolean
+row_visible (LabInsidePage *page, int index)
+{
+  GtkListBox *sidebar = GTK_LIST_BOX (app_find_type (GTK_WIDGET (page), GTK_TYPE_LIST_BOX));
+
+  return gtk_widget_get_visible (GTK_WIDGET (gtk_list_box_get_row_at_index (sidebar, index)));
+}
+
+/* Pixels of the viewer near colour rgb (within 40 in each channel). */
+static int
+count_colour (LabInsideViewer *viewer, int r, int g, int b)
+{
+  g_autoptr (GdkTexture) texture = widget_png_render (GTK_WIDGET (viewer));
+  g_autofree guint8 *pixels = widget_png_download (texture);
+  int n = gdk_texture_get_width (texture) * gdk_texture_get_height (texture), count = 0;
+
+  for (int i = 0; i < n; i++)
+    count += ABS (pixels[i * 4] - r) < 40 && ABS (pixels[i * 4 + 1] - g) < 40 &&
+             ABS (pixels[i * 4 + 2] - b) < 40;
+  return count;
+}
+
+/* A point over node `node` of the activations (over its heat map when
+ * `sequence`), some way into it, and what is there. */
+static gboolean
+find_hit (LabInsideViewer *viewer, const nn_activations *a, int node, gboolean sequence, double *x,
+          double *y, LabActivationHit *hit)
+{
+  int width = gtk_widget_get_width (GTK_WIDGET (viewer));
+  int height = gtk_widget_get_height (GTK_WIDGET (viewer));
+  LabInsideStyle style;
+  int seen = 0;
+
+  lab_inside_viewer_get_style (viewer, &style);
+  for (double yy = 0; yy < height; yy += 3)
+    for (double xx = 0; xx < width; xx += 5)
+      if (lab_activations_hit (a, width, &style, xx, yy, hit) && hit->node == node &&
+          (hit->step >= 0) == sequence && ++seen == 150)
+        {
+          *x = xx;
+          *y = yy;
+          return TRUE;
+        }
+  return FALSE;
+}
+
+/* The tooltip at the point names the layer and the value found there. */
+static void
+check_hover (LabInsideViewer *viewer, const nn_activations *a, int node, gboolean sequence,
+             const char *must_say)
+{
+  LabActivationHit hit;
+  double x, y;
+  g_autofree char *text = NULL;
+  g_autofree char *value = NULL;
+
+  g_assert_true (gtk_widget_get_has_tooltip (GTK_WIDGET (viewer)));
+  g_assert_true (find_hit (viewer, a, node, sequence, &x, &y, &hit));
+  text = lab_inside_viewer_describe (viewer, x, y);
+  g_test_message ("hover at %.0f, %.0f: %s", x, y, text);
+  g_assert_nonnull (text);
+  value = g_strdup_printf ("%.4g", hit.value);
+  g_assert_nonnull (strstr (text, a->nodes[node].name));
+  g_assert_nonnull (strstr (text, value));
+  g_assert_nonnull (strstr (text, must_say));
+  /* off the picture: nothing to say */
+  g_assert_null (lab_inside_viewer_describe (viewer, 1, 1));
+}
+
+/* An autoencoder squeezed through 2 units: inputs beside reconstructions
+ * and the latent space coloured by class. */
+static void
+check_autoencoder (GtkApplication *app, GtkWindow *window)
+{
+  g_autoptr (nn_dataset) ds = open_data (images_spec);
+  g_autoptr (nn_graph) g = nn_template_build ("autoencoder", ds, NULL);
+  g_autoptr (nn_trainer) t = NULL;
+  g_autoptr (GError) error = NULL;
+  LabInsidePage *page = show_inside (window);
+  const nn_reconstructions *r;
+  const nn_activations *a;
+  LabInsideViewer *viewer;
+
+  g_assert_nonnull (g);
+  for (int i = 0; i < nn_graph_n_nodes (g); i++)
+    {
+      const nn_node *node = nn_graph_nth_node (g, i);
+
+      if (g_str_equal (node->desc.ops->id, "dense") && node->desc.p[0] == 64)
+        g_assert_true (nn_graph_set_param (g, node->id, "units", 2, &error));
+    }
+  g_assert_no_error (error);
+  t = train (g, NULL, ds, NN_MODE_AUTOENCODER, NN_LOSS_MSE, 4, 0);
+  look_inside (page, g, ds, t);
+
+  /* the run's own view comes first; the classifier's views are hidden */
+  g_assert_cmpstr (lab_inside_page_get_view (page), ==, "reconstructions");
+  g_assert_true (row_visible (page, 1));
+  g_assert_false (row_visible (page, 2)); /* samples */
+  g_assert_false (row_visible (page, 4)); /* confusion */
+  check_view (window, page, "autoencoder", "reconstructions", 0.1);
+  viewer = find_viewer (GTK_WIDGET (page), "reconstructions");
+  r = lab_inside_viewer_get_data (viewer);
+  g_assert_cmpint (r->n, ==, MIN (24, nn_trainer_get_split (t)->n_test));
+  g_assert_nonnull (r->latent);
+  g_assert_cmpint (r->latent->dim, ==, 2);
+  g_assert_cmpint (r->latent->n, ==, nn_trainer_get_split (t)->n_test);
+  g_assert_cmpint (r->latent->n_classes, ==, 3);
+  /* the latent map colours points by class: the first three class colours show */
+  {
+    LabInsideStyle style;
+
+    lab_inside_viewer_get_style (viewer, &style);
+    for (int k = 0; k < 3; k++)
+      g_assert_cmpint (count_colour (viewer, style.classes[k].r * 255, style.classes[k].g * 255,
+                                     style.classes[k].b * 255),
+                       >, 20);
+  }
+  /* each pair is one sample, and its tooltip says which */
+  {
+    g_autofree char *text = NULL;
+    g_autofree char *want = g_strdup_printf ("Sample %d", r->samples[0]);
+    LabInsideStyle style;
+    int width = gtk_widget_get_width (GTK_WIDGET (viewer));
+    int found = -1;
+
+    lab_inside_viewer_get_style (viewer, &style);
+    for (double y = 0; y < 200 && found < 0; y += 2)
+      found = lab_reconstructions_hit (r, width, &style, 40, y);
+    g_assert_cmpint (found, ==, 0);
+    for (double y = 0; y < 200 && text == NULL; y += 2)
+      text = lab_inside_viewer_describe (viewer, 40, y);
+    g_assert_nonnull (strstr (text, want));
+  }
+
+  /* the input picture, hovered: its pixel's value */
+  check_view (window, page, "autoencoder", "activations", 0.05);
+  viewer = find_viewer (GTK_WIDGET (page), "activations");
+  a = lab_inside_viewer_get_data (viewer);
+  check_hover (viewer, a, 0, FALSE, "row");
+}
+
+static void
+test_autoencoder (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("layerlab-inside-XXXXXX", NULL);
+
+  images_spec = make_images (dir);
+  app_run (check_autoencoder);
+  g_clear_pointer (&images_spec, g_free);
+}
+
+/* A character LSTM reading words: its state over time as a heat map with
+ * the letters under it, blue and orange, and a tooltip per cell. */
+static void
+check_recurrent (GtkApplication *app, GtkWindow *window)
+{
+  g_autoptr (nn_dataset) ds = open_data ("words");
+  g_autoptr (nn_graph) g = nn_template_build ("char-lstm", ds, NULL);
+  g_autoptr (nn_trainer) t = train (g, NULL, ds, NN_MODE_SUPERVISED, NN_LOSS_CROSS_ENTROPY, 1, 300);
+  LabInsidePage *page = show_inside (window);
+  const nn_activations *a;
+  LabInsideViewer *viewer;
+  int lstm = -1;
+
+  look_inside (page, g, ds, t);
+  g_assert_cmpstr (lab_inside_page_get_view (page), ==, "activations");
+  g_assert_false (row_visible (page, 1)); /* reconstructions */
+  check_view (window, page, "lstm", "activations", 0.1);
+  viewer = find_viewer (GTK_WIDGET (page), "activations");
+  a = lab_inside_viewer_get_data (viewer);
+  for (int k = 0; k < a->n_nodes; k++)
+    if (g_str_equal (a->nodes[k].ops->id, "lstm"))
+      lstm = k;
+  g_assert_cmpint (lstm, >, 0);
+  /* every step's state, the last being the layer's output */
+  g_assert_nonnull (a->nodes[lstm].steps);
+  g_assert_cmpint (a->nodes[lstm].n_steps, ==, ds->input_shape.dim[0]);
+  for (int u = 0; u < a->nodes[lstm].shape.dim[0]; u++)
+    g_assert_cmpfloat_with_epsilon (
+      a->nodes[lstm].steps[(gsize) (a->nodes[lstm].n_steps - 1) * a->nodes[lstm].shape.dim[0] + u],
+      a->nodes[lstm].values[u], 1e-4);
+  g_assert_nonnull (a->tokens);
+  /* the diverging map: both the blue and the orange end show */
+  g_assert_cmpint (count_colour (viewer, 0x08, 0x77, 0xbd), >, 10);
+  g_assert_cmpint (count_colour (viewer, 0xf5, 0x93, 0x22), >, 10);
+  check_hover (viewer, a, lstm, TRUE, "step");
+}
+
+static void
+test_recurrent (void)
+{
+  app_run (check_recurrent);
+}
+
+/* A GAN after one short epoch: a grid of its samples, the only view. */
+static void
+check_gan (GtkApplication *app, GtkWindow *window)
+{
+  g_autoptr (nn_dataset) ds = open_data (images_spec);
+  g_autoptr (nn_graph) gen = NULL;
+  g_autoptr (nn_graph) disc = NULL;
+  g_autoptr (nn_trainer) t = NULL;
+  g_autoptr (GError) error = NULL;
+  LabInsidePage *page = show_inside (window);
+  const nn_samples *s;
+  LabInsideViewer *viewer;
+
+  g_assert_true (nn_template_build_gan ("gan", ds, &gen, &disc, &error));
+  g_assert_no_error (error);
+  t = train (gen, disc, ds, NN_MODE_GAN, NN_LOSS_BCE, 1, 0);
+  look_inside (page, gen, ds, t);
+  g_assert_cmpstr (lab_inside_page_get_view (page), ==, "samples");
+  for (int p = 0; p < 9; p++)
+    g_assert_true (row_visible (page, p) == (p == 2));
+  check_view (window, page, "gan", "samples", 0.3);
+  viewer = find_viewer (GTK_WIDGET (page), "samples");
+  s = lab_inside_viewer_get_data (viewer);
+  g_assert_cmpint (s->n, ==, 64);
+  g_assert_cmpint (s->shape.dim[1], ==, 16);
+  {
+    g_autofree char *text = NULL;
+
+    for (double y = 0; y < 200 && text == NULL; y += 2)
+      text = lab_inside_viewer_describe (viewer, 30, y);
+    g_assert_nonnull (text);
+    g_assert_nonnull (strstr (text, "of 64"));
+  }
+}
+
+static void
+test_gan (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("layerlab-inside-XXXXXX", NULL);
+
+  images_spec = make_images (dir);
+  app_run (check_gan);
+  g_clear_pointer (&images_spec, g_free);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -392,5 +695,8 @@ main (int argc, char *argv[])
   g_test_add_func ("/app/inside/xor", test_xor);
   g_test_add_func ("/app/inside/images", test_images);
   g_test_add_func ("/app/inside/live", test_live);
+  g_test_add_func ("/app/inside/autoencoder", test_autoencoder);
+  g_test_add_func ("/app/inside/recurrent", test_recurrent);
+  g_test_add_func ("/app/inside/gan", test_gan);
   return g_test_run ();
 }

@@ -60,9 +60,50 @@ def png(path):
     return width, height, len(set(zlib.decompress(idat)))
 
 
-def render_ok(view, *args, width=800):
+def pixels(path):
+    """Width, height and the RGB(A) rows of an 8-bit PNG as lists of
+    (r, g, b) tuples, unfiltered as the PNG specification says."""
+    with open(path, "rb") as f:
+        data = f.read()
+    width, height, depth, colour = struct.unpack(">IIBB", data[16:26])
+    assert depth == 8 and colour in (2, 6), (depth, colour)
+    channels = 3 if colour == 2 else 4
+    pos, idat = 8, b""
+    while pos < len(data):
+        (n,) = struct.unpack(">I", data[pos:pos + 4])
+        if data[pos + 4:pos + 8] == b"IDAT":
+            idat += data[pos + 8:pos + 8 + n]
+        pos += 12 + n
+    raw, stride, rows, prev = zlib.decompress(idat), width * channels, [], bytearray(width * channels)
+    for y in range(height):
+        kind, line = raw[y * (stride + 1)], bytearray(raw[y * (stride + 1) + 1:(y + 1) * (stride + 1)])
+        for i in range(stride):
+            a = line[i - channels] if i >= channels else 0
+            b = prev[i]
+            c = prev[i - channels] if i >= channels else 0
+            if kind == 1:
+                line[i] = (line[i] + a) & 255
+            elif kind == 2:
+                line[i] = (line[i] + b) & 255
+            elif kind == 3:
+                line[i] = (line[i] + (a + b) // 2) & 255
+            elif kind == 4:
+                p = a + b - c
+                pa, pb, pc = abs(p - a), abs(p - b), abs(p - c)
+                line[i] = (line[i] + (a if pa <= pb and pa <= pc else b if pb <= pc else c)) & 255
+        rows.append([tuple(line[x * channels:x * channels + 3]) for x in range(width)])
+        prev = line
+    return width, height, rows
+
+
+def count_near(rows, colour, tolerance=40):
+    return sum(1 for row in rows for p in row
+               if all(abs(p[i] - colour[i]) < tolerance for i in range(3)))
+
+
+def render_ok(view, *args, width=800, timeout=300):
     out = os.path.join(TMP, f"{view}.png")
-    proc = run("render", view, "--out", out, *args)
+    proc = run("render", view, "--out", out, *args, timeout=timeout)
     assert proc.returncode == 0, f"exit {proc.returncode}: {proc.stderr!r}"
     assert out in proc.stderr, proc.stderr
     w, h, distinct = png(out)
@@ -179,7 +220,40 @@ def autoencoder_reconstructions():
                "--limit", "200", "--epochs", "1", "--threads", "1", "--out", out)
     assert proc.returncode == 0, proc.stderr
     w, h, distinct = png(out)
-    assert w > 8 * 28 and h > 2 * 28 and distinct > 20, (w, h, distinct)
+    assert w == 800 and h > 4 * 28 and distinct > 20, (w, h, distinct)
+
+
+@test
+def gan_samples_grid():
+    need_fashion_mnist()
+    out = render_ok("samples", "--model", "gan", "--data", "fashion-mnist", "--limit", "200",
+                    "--epochs", "1", "--threads", "1")
+    w, h, rows = pixels(out)
+    # 8 × 8 pictures of 28 pixels with 2-pixel black gaps around them, each
+    # image pixel drawn as scale × scale: a black square frame of side
+    # (8 · 28 + 9 · 2) · scale with 9 black columns of gaps
+    black = (0, 0, 0)
+    ys = [y for y in range(h) if rows[y].count(black) > 100]
+    top, bottom = ys[0], ys[-1]
+    xs = [x for x in range(w) if rows[top][x] == black]
+    left, right = xs[0], xs[-1]
+    side = right - left + 1
+    assert side % 242 == 0 and bottom - top + 1 == side, (side, top, bottom)
+    scale = side // 242
+    gaps = [x for x in range(left, right + 1)
+            if all(rows[y][x] == black for y in range(top, bottom + 1, 3))]
+    assert len(gaps) == 9 * 2 * scale, (len(gaps), scale)
+
+
+@test
+def recurrent_states_over_time():
+    out = render_ok("activations", "--model", "char-lstm", "--data", "words", "--epochs", "1",
+                    "--threads", "2", timeout=600)
+    w, h, rows = pixels(out)
+    # the LSTM's states and the embedding as diverging heat maps: blue and
+    # orange cells, far more than the scale bars alone have
+    blue, orange = count_near(rows, (0x08, 0x77, 0xbd)), count_near(rows, (0xf5, 0x93, 0x22))
+    assert blue > 500 and orange > 500, (blue, orange)
 
 
 def main():
