@@ -5,6 +5,7 @@
 #include <glib/gi18n.h>
 
 #include "lab-application.h"
+#include "lab-demos.h"
 #include "lab-window.h"
 
 struct _LabApplication
@@ -103,7 +104,7 @@ static int
 lab_application_command_line (GApplication *app, GApplicationCommandLine *command_line)
 {
   GVariantDict *options = g_application_command_line_get_options_dict (command_line);
-  const char *template_id = NULL, *data = NULL;
+  const char *template_id = NULL, *data = NULL, *demo = NULL;
   gboolean train = FALSE;
   g_auto (GStrv) argv = NULL;
   int argc = 0;
@@ -112,6 +113,14 @@ lab_application_command_line (GApplication *app, GApplicationCommandLine *comman
   g_variant_dict_lookup (options, "template", "&s", &template_id);
   g_variant_dict_lookup (options, "data", "&s", &data);
   g_variant_dict_lookup (options, "train", "b", &train);
+  g_variant_dict_lookup (options, "demo", "&s", &demo);
+  if (demo != NULL && lab_demo_lookup (demo) == NULL)
+    {
+      g_autofree char *ids = lab_demo_ids ();
+      g_application_command_line_printerr (
+        command_line, _ ("There is no demo called “%s”: the demos are %s.\n"), demo, ids);
+      return 1;
+    }
   g_application_activate (app);
   window = LAB_WINDOW (gtk_application_get_active_window (GTK_APPLICATION (app)));
   argv = g_application_command_line_get_arguments (command_line, &argc);
@@ -124,6 +133,11 @@ lab_application_command_line (GApplication *app, GApplicationCommandLine *comman
     }
   if (template_id != NULL || data != NULL || train)
     lab_window_start (window, template_id, data, train);
+  /* A bare start greets with the demos; a window closed by then has no use for them. */
+  if (window != NULL && demo != NULL)
+    g_action_group_activate_action (G_ACTION_GROUP (window), "demo", g_variant_new_string (demo));
+  else if (window != NULL && argc <= 1 && template_id == NULL && data == NULL && !train)
+    g_action_group_activate_action (G_ACTION_GROUP (window), "welcome", NULL);
   return 0;
 }
 
@@ -135,6 +149,9 @@ static const GOptionEntry options[] = {
     N_ ("Load a dataset: fashion-mnist, spiral, csv:FILE, images:FOLDER …"), N_ ("SPEC") },
   { "train", 0, 0, G_OPTION_ARG_NONE, NULL, N_ ("Start training as soon as the data is loaded"),
     NULL },
+  { "demo", 0, 0, G_OPTION_ARG_STRING, NULL,
+    N_ ("Open a classroom demo with its guide: xor, spiral, fashion, words, autoencoder, gan"),
+    N_ ("ID") },
   { NULL },
 };
 

@@ -369,8 +369,9 @@ nn_graph_set_desc (nn_graph *g, int id, const nn_layer_desc *desc, GError **erro
     {
       g_autofree char *label = nn_graph_node_label (node);
       g_set_error (error, NN_ERROR, NN_ERROR_SHAPE,
-                   _ ("%s has %d inputs but a %s layer takes at most %d"), label, node->n_inputs,
-                   _ (desc->ops->name), desc->ops->max_inputs);
+                   _ ("%s has %d inputs but a %s layer takes at most %d — disconnect the "
+                      "extra ones first"),
+                   label, node->n_inputs, _ (desc->ops->name), desc->ops->max_inputs);
       return FALSE;
     }
   node->desc = *desc;
@@ -490,8 +491,10 @@ inputs_message (const nn_node *node, int consumers)
                                          "needs exactly %d inputs, has %d", ops->min_inputs),
                             ops->min_inputs, have);
   if (have < ops->min_inputs)
-    return g_strdup_printf (_ ("needs at least %d inputs, has %d"), ops->min_inputs, have);
-  return g_strdup_printf (_ ("takes at most %d inputs, has %d"), ops->max_inputs, have);
+    return g_strdup_printf (_ ("needs at least %d inputs, has %d — connect another layer to it"),
+                            ops->min_inputs, have);
+  return g_strdup_printf (_ ("takes at most %d inputs, has %d — disconnect one"), ops->max_inputs,
+                          have);
 }
 
 gboolean
@@ -567,9 +570,13 @@ nn_graph_infer (const nn_graph *g, nn_graph_report *r)
   else if (n_inputs > 1)
     g_ptr_array_add (
       problems,
-      g_strdup_printf (_ ("The model has %d Input layers; it can take only one"), n_inputs));
+      g_strdup_printf (_ ("The model has %d Input layers; it can take only one — remove the "
+                          "extra ones"),
+                       n_inputs));
   else if (n == 1)
-    g_ptr_array_add (problems, g_strdup (_ ("The model has no layers after its Input")));
+    g_ptr_array_add (problems,
+                     g_strdup (_ ("The model has no layers after its Input — add some from "
+                                  "the palette, or start from a template")));
   if (n_sinks > 1)
     g_ptr_array_add (problems,
                      g_strdup_printf (_ ("The model has more than one output (%s): connect them "

@@ -217,7 +217,7 @@ lab_draw_pad_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
   cairo_set_source_rgb (cr, 0, 0, 0);
   cairo_fill_preserve (cr);
   cairo_set_source_rgba (cr, fg.red, fg.green, fg.blue, 0.25);
-  cairo_set_line_width (cr, 1);
+  cairo_set_line_width (cr, lab_theme_scale ());
   cairo_stroke (cr);
 
   cairo_save (cr);
@@ -339,6 +339,8 @@ lab_draw_pad_init (LabDrawPad *self)
 {
   self->surface = cairo_image_surface_create (CAIRO_FORMAT_A8, PAD_SIDE, PAD_SIDE);
   self->brush_size = 0.1;
+  g_signal_connect_object (lab_theme_get_default (), "changed", G_CALLBACK (gtk_widget_queue_draw),
+                           self, G_CONNECT_SWAPPED);
   self->empty = TRUE;
   self->draw_gesture = add_drag (self, GDK_BUTTON_PRIMARY);
   self->erase_gesture = add_drag (self, GDK_BUTTON_SECONDARY);

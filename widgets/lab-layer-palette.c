@@ -6,6 +6,7 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "lab-help-button.h"
 #include "lab-layer-palette.h"
 #include "layer.h"
 
@@ -112,6 +113,7 @@ make_row (const nn_layer_ops *ops)
   GtkWidget *icon = gtk_image_new_from_icon_name (group_icon (ops->group));
   GtkWidget *name = gtk_label_new (_ (ops->name));
   GtkWidget *summary = gtk_label_new (_ (ops->summary));
+  const LabHelp *help = lab_layer_help (ops->id);
 
   gtk_widget_set_margin_start (box, 12);
   gtk_widget_set_margin_end (box, 12);
@@ -128,9 +130,12 @@ make_row (const nn_layer_ops *ops)
   gtk_box_append (GTK_BOX (text), name);
   gtk_box_append (GTK_BOX (text), summary);
   gtk_box_append (GTK_BOX (box), icon);
+  gtk_widget_set_hexpand (text, TRUE);
   gtk_box_append (GTK_BOX (box), text);
+  gtk_box_append (GTK_BOX (box), lab_help_button_new (help, _ (ops->name)));
   gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), box);
-  gtk_widget_set_tooltip_text (row, _ (ops->summary));
+  /* The longer explanation where there is one; the button beside shows the formula. */
+  gtk_widget_set_tooltip_text (row, help != NULL ? lab_help_summary (help) : _ (ops->summary));
   gtk_accessible_update_property (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                   _ (ops->name), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
                                   _ (ops->summary), -1);

@@ -8,6 +8,7 @@
 #include <pango/pangocairo.h>
 
 #include "lab-loss-plot.h"
+#include "lab-theme.h"
 #include "loss-plot-paint.h"
 
 /* Zooming in further than this many steps across shows nothing useful. */
@@ -73,6 +74,7 @@ get_style (LabLossPlot *self, LabPlotStyle *style)
   gtk_style_context_get_color (context, &fg);
   dark = 0.2126 * fg.red + 0.7152 * fg.green + 0.0722 * fg.blue > 0.5;
   lab_plot_style_init (style, dark);
+  style->line_width *= lab_theme_scale ();
   /* The window's background, so a picture of the widget alone (tests,
    * screenshots) reads the same as the widget in its window. */
   if (gtk_style_context_lookup_color (context, "window_bg_color", &window_bg))
@@ -494,6 +496,8 @@ lab_loss_plot_init (LabLossPlot *self)
   GtkGesture *drag = gtk_gesture_drag_new ();
   GtkGesture *click = gtk_gesture_click_new ();
 
+  g_signal_connect_object (lab_theme_get_default (), "changed", G_CALLBACK (invalidate), self,
+                           G_CONNECT_SWAPPED);
   self->data = lab_plot_data_new ();
   lab_plot_view_init (&self->view);
   self->follow = TRUE;

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "lab-model-canvas-private.h"
+#include "lab-theme.h"
 
 #define MIN_ZOOM   0.1
 #define MAX_ZOOM   4.0
@@ -426,6 +427,8 @@ lab_model_canvas_init (LabModelCanvas *self)
 {
   GtkWidget *widget = GTK_WIDGET (self);
   lab_diagram_view_init (&self->view);
+  g_signal_connect_object (lab_theme_get_default (), "changed", G_CALLBACK (gtk_widget_queue_draw),
+                           self, G_CONNECT_SWAPPED);
   gtk_widget_set_focusable (widget, TRUE);
   gtk_widget_set_focus_on_click (widget, TRUE);
   gtk_widget_set_hexpand (widget, TRUE);

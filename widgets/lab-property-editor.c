@@ -6,6 +6,7 @@
 #include <glib/gi18n-lib.h>
 #include <math.h>
 
+#include "lab-help-button.h"
 #include "lab-property-editor.h"
 
 struct _LabPropertyEditor
@@ -14,6 +15,7 @@ struct _LabPropertyEditor
 
   GtkWidget *stack;
   GtkWidget *title;
+  GtkWidget *help_button;
   GtkWidget *summary;
   GtkWidget *error_box;
   GtkWidget *error_label;
@@ -120,6 +122,7 @@ static GtkWidget *
 make_row (LabPropertyEditor *self, int i)
 {
   const nn_param_spec *spec = &self->desc.ops->params[i];
+  const LabHelp *help = lab_layer_help (self->desc.ops->id);
   GtkWidget *row;
 
   if (spec->type == NN_PARAM_ENUM)
@@ -152,6 +155,7 @@ make_row (LabPropertyEditor *self, int i)
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _ (spec->label));
   adw_action_row_set_subtitle (ADW_ACTION_ROW (row), _ (spec->help));
   gtk_widget_set_name (row, spec->id);
+  gtk_widget_set_tooltip_text (row, help != NULL ? lab_help_param_effect (help, spec->id) : NULL);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->editors[i]), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                   _ (spec->label), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
                                   _ (spec->help), -1);
@@ -228,6 +232,7 @@ lab_property_editor_set_layer (LabPropertyEditor *self, const char *name, const 
 
   gtk_label_set_label (GTK_LABEL (self->title), _ (desc->ops->name));
   gtk_label_set_label (GTK_LABEL (self->summary), _ (desc->ops->summary));
+  lab_help_button_set_help (self->help_button, lab_layer_help (desc->ops->id), _ (desc->ops->name));
   if (g_strcmp0 (gtk_editable_get_text (GTK_EDITABLE (self->name_row)), name) != 0)
     gtk_editable_set_text (GTK_EDITABLE (self->name_row), name ? name : "");
 
@@ -268,6 +273,7 @@ make_layer_page (LabPropertyEditor *self)
 {
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 18);
   GtkWidget *heading = gtk_box_new (GTK_ORIENTATION_VERTICAL, 4);
+  GtkWidget *title_box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
   GtkWidget *icon, *group;
 
   gtk_widget_set_margin_top (box, 18);
@@ -284,7 +290,11 @@ make_layer_page (LabPropertyEditor *self)
   gtk_label_set_xalign (GTK_LABEL (self->summary), 0);
   gtk_label_set_wrap (GTK_LABEL (self->summary), TRUE);
   gtk_widget_add_css_class (self->summary, "dim-label");
-  gtk_box_append (GTK_BOX (heading), self->title);
+  gtk_widget_set_hexpand (self->title, TRUE);
+  self->help_button = lab_help_button_new (NULL, NULL);
+  gtk_box_append (GTK_BOX (title_box), self->title);
+  gtk_box_append (GTK_BOX (title_box), self->help_button);
+  gtk_box_append (GTK_BOX (heading), title_box);
   gtk_box_append (GTK_BOX (heading), self->summary);
   gtk_box_append (GTK_BOX (box), heading);
 

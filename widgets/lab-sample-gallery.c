@@ -8,6 +8,7 @@
 #include <math.h>
 
 #include "lab-sample-gallery.h"
+#include "lab-theme.h"
 
 #define CELL_GAP         8
 #define LABEL_HEIGHT     20
@@ -567,6 +568,8 @@ lab_sample_gallery_init (LabSampleGallery *self)
   GtkEventController *key = gtk_event_controller_key_new ();
 
   self->shown = g_array_new (FALSE, FALSE, sizeof (int));
+  g_signal_connect_object (lab_theme_get_default (), "changed", G_CALLBACK (gtk_widget_queue_draw),
+                           self, G_CONNECT_SWAPPED);
   self->class_filter = -1;
   self->selected = -1;
   gtk_widget_set_focusable (GTK_WIDGET (self), TRUE);

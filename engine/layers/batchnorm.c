@@ -48,7 +48,9 @@ batchnorm_infer (const nn_layer_desc *d, const nn_shape *in, int n_in, nn_shape 
     {
       g_autofree char *got = nn_describe_shape (&in[0]);
       g_set_error (error, NN_ERROR, NN_ERROR_SHAPE,
-                   _ ("normalises images (per channel) or vectors (per feature), got %s"), got);
+                   _ ("normalises images (per channel) or vectors (per feature), got %s — "
+                      "put it after a Dense or Conv2D layer, or add a Flatten before it"),
+                   got);
       return FALSE;
     }
   *out = in[0];

@@ -28,7 +28,9 @@ add_infer (const nn_layer_desc *d, const nn_shape *in, int n_in, nn_shape *out, 
         g_autofree char *a = nn_shape_to_string (&in[0]);
         g_autofree char *b = nn_shape_to_string (&in[i]);
         g_set_error (error, NN_ERROR, NN_ERROR_SHAPE,
-                     _ ("inputs have different shapes %s and %s; Add needs them equal"), a, b);
+                     _ ("inputs have different shapes %s and %s; Add needs them equal — give "
+                        "both branches the same filters or units, padding and pooling"),
+                     a, b);
         return FALSE;
       }
   *out = in[0];
@@ -115,7 +117,10 @@ concatenate_infer (const nn_layer_desc *d, const nn_shape *in, int n_in, nn_shap
         {
           g_autofree char *a = nn_describe_shape (&in[0]);
           g_autofree char *b = nn_describe_shape (&in[i]);
-          g_set_error (error, NN_ERROR, NN_ERROR_SHAPE, _ ("cannot join %s and %s"), a, b);
+          g_set_error (error, NN_ERROR, NN_ERROR_SHAPE,
+                       _ ("cannot join %s and %s — add a Flatten to the branch with "
+                          "more dimensions so both are vectors"),
+                       a, b);
           return FALSE;
         }
       for (int k = 0; fits && k < s.rank; k++)
@@ -127,11 +132,13 @@ concatenate_infer (const nn_layer_desc *d, const nn_shape *in, int n_in, nn_shap
           if (s.rank == 3)
             g_set_error (error, NN_ERROR, NN_ERROR_SHAPE,
                          _ ("inputs %s and %s differ in height or width; only channels may "
-                            "differ"),
+                            "differ — use 'same' padding and the same pooling on both branches"),
                          a, b);
           else
             g_set_error (error, NN_ERROR, NN_ERROR_SHAPE,
-                         _ ("inputs %s and %s differ in length; only features may differ"), a, b);
+                         _ ("inputs %s and %s differ in length; only features may differ — "
+                            "give both sequences the same number of steps"),
+                         a, b);
           return FALSE;
         }
       s.dim[axis] += in[i].dim[axis];

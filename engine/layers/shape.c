@@ -105,7 +105,8 @@ reshape_infer (const nn_layer_desc *d, const nn_shape *in, int n_in, nn_shape *o
           if (free_axis >= 0)
             {
               g_set_error (error, NN_ERROR, NN_ERROR_INVALID,
-                           _ ("only one of channels, height and width can be −1"));
+                           _ ("only one of channels, height and width can be −1 — give the others "
+                              "fixed sizes"));
               return FALSE;
             }
           free_axis = i;
@@ -124,7 +125,8 @@ reshape_infer (const nn_layer_desc *d, const nn_shape *in, int n_in, nn_shape *o
       if (total % known != 0 || total / known > G_MAXINT)
         {
           g_set_error (error, NN_ERROR, NN_ERROR_SHAPE,
-                       _ ("the input's %lu values cannot be split into groups of %lu"),
+                       _ ("the input's %lu values cannot be split into groups of %lu — choose "
+                          "fixed sizes whose product divides it"),
                        (unsigned long) total, (unsigned long) known);
           return FALSE;
         }
@@ -139,8 +141,9 @@ reshape_infer (const nn_layer_desc *d, const nn_shape *in, int n_in, nn_shape *o
       g_autofree char *target = nn_shape_to_string (&s);
       g_autofree char *got = nn_describe_shape (&in[0]);
       g_set_error (error, NN_ERROR, NN_ERROR_SHAPE,
-                   _ ("cannot reshape %s into %s: that needs %lu values, the input has %lu"), got,
-                   target, (unsigned long) known, (unsigned long) total);
+                   _ ("cannot reshape %s into %s: that needs %lu values, the input has %lu "
+                      "— change channels, height or width, or set one of them to −1"),
+                   got, target, (unsigned long) known, (unsigned long) total);
       return FALSE;
     }
   *out = s;

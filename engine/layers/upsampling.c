@@ -33,8 +33,9 @@ upsampling_infer (const nn_layer_desc *d, const nn_shape *in, int n_in, nn_shape
   if ((gint64) in->dim[1] * s > 65536 || (gint64) in->dim[2] * s > 65536)
     {
       g_set_error (error, NN_ERROR, NN_ERROR_SHAPE,
-                   _ ("enlarging %d×%d by %d gives an image too large to hold"), in->dim[1],
-                   in->dim[2], s);
+                   _ ("enlarging %d×%d by %d gives an image too large to hold — use a smaller "
+                      "factor"),
+                   in->dim[1], in->dim[2], s);
       return FALSE;
     }
   *out = nn_shape_3d (in->dim[0], in->dim[1] * s, in->dim[2] * s);
