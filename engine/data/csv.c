@@ -157,8 +157,10 @@ parse_csv (const nn_load_ctx *ctx, const char *path, const char *data, gsize len
             {
               g_set_error (error, NN_ERROR, NN_ERROR_DATA,
                            _ ("%s, line %d, column %d: expected a separator after the closing "
-                              "quote, found “%c”"),
-                           path, line, (int) row->len, data[i]);
+                              "quote, found “%.*s”"),
+                           path, line, (int) row->len,
+                           /* the whole character: the text is UTF-8, a lone byte of it is not */
+                           (int) MIN ((gsize) g_utf8_skip[(guchar) data[i]], len - i), data + i);
               g_ptr_array_unref (row);
               return FALSE;
             }
