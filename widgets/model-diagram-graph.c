@@ -35,6 +35,26 @@ lab_format_flops (double flops)
   return g_strdup_printf (_ ("%.0f FLOPs"), flops);
 }
 
+/* An Input's shape as a person reads it: its three parameters are a
+ * storage convention (a vector is channels 1, height 0, width N), so a
+ * latent vector of 100 reads "100 values", not "Height 0 · Width 100".
+ * NULL for an image, whose channels, height and width mean what they say. */
+static char *
+input_details (const nn_node *node)
+{
+  int c = (int) node->desc.p[0], h = (int) node->desc.p[1], w = (int) node->desc.p[2];
+
+  if (h == 0)
+    {
+      int n = c > 1 ? c * w : w;
+      return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d value", "%d values", n), n);
+    }
+  if (c == 0)
+    /* TRANSLATORS: a sequence input: steps, then values in each step */
+    return g_strdup_printf (_ ("Sequence of %d × %d"), h, w);
+  return NULL;
+}
+
 /* "Filters 32 · Kernel 3": two parameters a line, choices by their short
  * id, so that a card stays narrow. */
 static GStrv
@@ -44,6 +64,15 @@ node_details (const nn_node *node)
   g_autoptr (GStrvBuilder) lines = g_strv_builder_new ();
   g_autoptr (GString) line = g_string_new (NULL);
 
+  if (g_str_equal (ops->id, "input") && ops->n_params == 3)
+    {
+      g_autofree char *shape = input_details (node);
+      if (shape != NULL)
+        {
+          g_strv_builder_add (lines, shape);
+          return g_strv_builder_end (lines);
+        }
+    }
   for (int i = 0; i < ops->n_params && i < 6; i++)
     {
       const nn_param_spec *spec = &ops->params[i];

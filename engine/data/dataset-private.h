@@ -47,6 +47,15 @@ nn_dataset *nn_dataset_new_empty (const char *spec, const char *name, const char
 gboolean nn_dataset_alloc (nn_dataset *ds, GError **error);
 /* Keeps the samples whose keep[i] is TRUE, in order; n_train follows. */
 void nn_dataset_keep (nn_dataset *ds, const gboolean *keep);
+/* options->limit: which samples to keep so that each part (training
+ * [0, n_train), test [n_train, n_samples)) has at most `limit`, spread over
+ * the part by a seeded shuffle and, given labels, stratified by class (every
+ * class present while the limit allows). NULL when nothing need go; else
+ * free with g_free. nn_dataset_open applies it after loading; a loader that
+ * knows its labels before decoding (PNG folders) applies it first, so it
+ * decodes only what is kept, and the same samples come out either way. */
+gboolean *nn_limit_choose (const gint32 *labels, int n_classes, int n_samples, int n_train,
+                           int limit, guint64 seed);
 /* Bytes of one stored input sample. */
 gsize nn_dataset_sample_bytes (const nn_dataset *ds);
 const void *nn_dataset_sample_ptr (const nn_dataset *ds, int i);

@@ -13,6 +13,7 @@
 /* Random streams of a seed used by the data code; the engine's others are
  * 0 weights, 1 shuffling, 2 dropout. */
 #define SPLIT_STREAM 7
+#define LIMIT_STREAM 8
 
 gboolean
 nn_load_check_cancel (const nn_load_ctx *ctx, GError **error)
@@ -223,18 +224,120 @@ nn_dataset_free (nn_dataset *ds)
   g_free (ds);
 }
 
-/* options->limit: the first N of the training part and of the test part. */
+/* How many of each class a part of `n` samples keeps when limited to
+ * `limit`: in proportion to the class's share (largest remainders), every
+ * class present getting at least one while the limit allows, so a sample of
+ * sorted data keeps all its classes. */
 static void
-apply_limit (nn_dataset *ds, int limit)
+limit_quotas (const int *counts, int n_classes, int n, int limit, int *quota)
 {
-  g_autofree gboolean *keep = NULL;
+  g_autofree double *rest = g_new0 (double, n_classes);
+  int given = 0;
 
-  if (limit <= 0 || (ds->n_train <= limit && ds->n_samples - ds->n_train <= limit))
-    return;
-  keep = g_new0 (gboolean, ds->n_samples);
-  for (int i = 0; i < ds->n_samples; i++)
-    keep[i] = i < ds->n_train ? i < limit : i - ds->n_train < limit;
-  nn_dataset_keep (ds, keep);
+  for (int c = 0; c < n_classes; c++)
+    {
+      double share = (double) limit * counts[c] / n;
+      quota[c] = (int) share;
+      rest[c] = share - quota[c];
+      given += quota[c];
+    }
+  while (given < limit)
+    {
+      int best = -1;
+      for (int c = 0; c < n_classes; c++)
+        {
+          if (quota[c] >= counts[c])
+            continue;
+          /* a class with nothing yet comes before any remainder */
+          if (best < 0 || (quota[c] == 0 && quota[best] > 0) ||
+              ((quota[c] == 0) == (quota[best] == 0) && rest[c] > rest[best]))
+            best = c;
+        }
+      if (best < 0)
+        break;
+      quota[best]++;
+      rest[best] = -1;
+      given++;
+    }
+}
+
+/* Marks `limit` of the samples [from, to) in keep: a seeded shuffle of the
+ * part read front to back, taking a sample while its class (when labels is
+ * not NULL) still has room in its quota. */
+static void
+limit_part (const gint32 *labels, int n_classes, int from, int to, int limit, nn_rng *rng,
+            gboolean *keep)
+{
+  int n = to - from;
+  g_autofree int *order = NULL;
+  g_autofree int *counts = NULL;
+  g_autofree int *quota = NULL;
+  gboolean stratify = labels != NULL && n_classes > 0;
+
+  if (n <= limit)
+    {
+      for (int i = from; i < to; i++)
+        keep[i] = TRUE;
+      return;
+    }
+  order = g_new (int, n);
+  for (int i = 0; i < n; i++)
+    order[i] = from + i;
+  for (int i = n - 1; i > 0; i--)
+    {
+      int j = (int) nn_rng_below (rng, (guint32) i + 1), t = order[i];
+      order[i] = order[j];
+      order[j] = t;
+    }
+  if (stratify)
+    {
+      counts = g_new0 (int, n_classes);
+      quota = g_new0 (int, n_classes);
+      for (int i = from; i < to; i++)
+        if (labels[i] >= 0 && labels[i] < n_classes)
+          counts[labels[i]]++;
+      limit_quotas (counts, n_classes, n, limit, quota);
+    }
+  for (int k = 0, taken = 0; k < n && taken < limit; k++)
+    {
+      int i = order[k];
+      if (stratify)
+        {
+          int c = labels[i];
+          if (c < 0 || c >= n_classes || quota[c] == 0)
+            continue;
+          quota[c]--;
+        }
+      keep[i] = TRUE;
+      taken++;
+    }
+}
+
+gboolean *
+nn_limit_choose (const gint32 *labels, int n_classes, int n_samples, int n_train, int limit,
+                 guint64 seed)
+{
+  gboolean *keep;
+  nn_rng rng;
+
+  if (limit <= 0 || (n_train <= limit && n_samples - n_train <= limit))
+    return NULL;
+  keep = g_new0 (gboolean, n_samples);
+  nn_rng_seed (&rng, seed, LIMIT_STREAM);
+  limit_part (labels, n_classes, 0, n_train, limit, &rng, keep);
+  limit_part (labels, n_classes, n_train, n_samples, limit, &rng, keep);
+  return keep;
+}
+
+/* options->limit, for the loaders that did not apply it themselves. */
+static void
+apply_limit (nn_dataset *ds, int limit, guint64 seed)
+{
+  g_autofree gboolean *keep =
+    nn_limit_choose (ds->labels, ds->n_classes, ds->n_samples, ds->n_train, limit, seed);
+
+  if (keep != NULL)
+    nn_dataset_keep (ds, keep);
 }
 
 static const char *const synthetic_kinds[] = { "spiral", "circles", "xor", "blobs", "moons" };
@@ -296,7 +399,7 @@ nn_dataset_open (const char *spec, const nn_data_options *options, GCancellable 
   if (ds == NULL)
     return NULL;
 
-  apply_limit (ds, ctx.o.limit);
+  apply_limit (ds, ctx.o.limit, ctx.o.seed);
   nn_dataset_update_quality (ds);
   nn_load_progress (&ctx, 1.0);
   return ds;

@@ -54,8 +54,9 @@ typedef struct
   const char *label; /* csv: label column by name or 1-based number */
   int samples;       /* generated sets: total samples (default 1000) */
   double noise;      /* generated sets: noise level (default 0.1); < 0 means none */
-  guint64 seed;      /* generated sets and sampling of words */
-  int limit;         /* keep only the first N samples of each part (0 = all) */
+  guint64 seed;      /* generated sets, sampling of words, and limit */
+  int limit;         /* keep N samples of each part, spread over it by the seed,
+                      * stratified by class, in source order (0 = all) */
   int image_size;    /* images: resize to this square size (0 = most common) */
   gboolean words;    /* text: word tokens instead of characters */
   int vocab_size;    /* text: cap, most frequent first (default 10,000) */
