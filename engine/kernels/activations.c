@@ -1,88 +1,106 @@
 /* activations.c — element-wise activations, forward next to backward. */
 #include "activations.h"
 
+#include <glib.h>
 #include <math.h>
+#include <omp.h>
 
 #include "threads.h"
 
 #define INV_SQRT2    0.70710678118654752440f
 #define INV_SQRT_2PI 0.39894228040143267794f
 
-void
-nn_act_forward (nn_act act, float alpha, const float *x, float *y, size_t n)
+/* Each function works on one range of the arrays. Its pointers are
+ * restrict-qualified parameters (the layers never pass overlapping
+ * buffers), which is what lets the compiler vectorise the loops: written
+ * inline in an OpenMP region they stayed scalar and branchy, and ReLU's
+ * backward pass alone took a sixth of a LeNet step. */
+typedef struct
 {
-  const long len = (long) n;
+  nn_act act;
+  float alpha;
+  const float *x, *y, *dy;
+  float *out; /* y forward, dx backward */
+} act_call;
 
-  switch (act)
+static void
+forward_range (const act_call *c, long lo, long hi)
+{
+  const float *restrict x = c->x + lo;
+  float *restrict y = c->out + lo;
+  const float alpha = c->alpha;
+  const long n = hi - lo;
+
+  switch (c->act)
     {
       case NN_ACT_RELU:
-#pragma omp parallel for num_threads(nn_threads_get()) if (len > NN_PARALLEL_MIN)
-        for (long i = 0; i < len; i++)
+        for (long i = 0; i < n; i++)
           y[i] = x[i] > 0.0f ? x[i] : 0.0f;
         break;
       case NN_ACT_LEAKY_RELU:
-#pragma omp parallel for num_threads(nn_threads_get()) if (len > NN_PARALLEL_MIN)
-        for (long i = 0; i < len; i++)
-          y[i] = x[i] > 0.0f ? x[i] : alpha * x[i];
+        for (long i = 0; i < n; i++)
+          {
+            /* Both sides computed, then selected: a select vectorises. */
+            const float v = x[i], low = alpha * v;
+            y[i] = v > 0.0f ? v : low;
+          }
         break;
       case NN_ACT_ELU:
-#pragma omp parallel for num_threads(nn_threads_get()) if (len > NN_PARALLEL_MIN)
-        for (long i = 0; i < len; i++)
+        for (long i = 0; i < n; i++)
           y[i] = x[i] > 0.0f ? x[i] : alpha * expm1f (x[i]);
         break;
       case NN_ACT_GELU:
-#pragma omp parallel for num_threads(nn_threads_get()) if (len > NN_PARALLEL_MIN)
-        for (long i = 0; i < len; i++)
+        for (long i = 0; i < n; i++)
           y[i] = 0.5f * x[i] * (1.0f + erff (x[i] * INV_SQRT2));
         break;
       case NN_ACT_SIGMOID:
-#pragma omp parallel for num_threads(nn_threads_get()) if (len > NN_PARALLEL_MIN)
-        for (long i = 0; i < len; i++)
+        for (long i = 0; i < n; i++)
           {
-            /* Two branches keep expf from overflowing for large |x|. */
-            if (x[i] >= 0.0f)
-              y[i] = 1.0f / (1.0f + expf (-x[i]));
-            else
-              {
-                const float e = expf (x[i]);
-                y[i] = e / (1.0f + e);
-              }
+            /* e^(−|x|) never overflows; the sign picks the matching form. */
+            const float e = expf (-fabsf (x[i]));
+            y[i] = x[i] >= 0.0f ? 1.0f / (1.0f + e) : e / (1.0f + e);
           }
         break;
       case NN_ACT_TANH:
-#pragma omp parallel for num_threads(nn_threads_get()) if (len > NN_PARALLEL_MIN)
-        for (long i = 0; i < len; i++)
+        for (long i = 0; i < n; i++)
           y[i] = tanhf (x[i]);
         break;
     }
 }
 
-void
-nn_act_backward (nn_act act, float alpha, const float *x, const float *y, const float *dy,
-                 float *dx, size_t n)
+static void
+backward_range (const act_call *c, long lo, long hi)
 {
-  const long len = (long) n;
+  const float *restrict x = c->x + lo, *restrict y = c->y + lo, *restrict dy = c->dy + lo;
+  float *restrict dx = c->out + lo;
+  const float alpha = c->alpha;
+  const long n = hi - lo;
 
-  switch (act)
+  switch (c->act)
     {
       case NN_ACT_RELU:
-#pragma omp parallel for num_threads(nn_threads_get()) if (len > NN_PARALLEL_MIN)
-        for (long i = 0; i < len; i++)
-          dx[i] += x[i] > 0.0f ? dy[i] : 0.0f;
+        for (long i = 0; i < n; i++)
+          {
+            const float g = dy[i];
+            dx[i] += x[i] > 0.0f ? g : 0.0f;
+          }
         break;
       case NN_ACT_LEAKY_RELU:
-#pragma omp parallel for num_threads(nn_threads_get()) if (len > NN_PARALLEL_MIN)
-        for (long i = 0; i < len; i++)
-          dx[i] += x[i] > 0.0f ? dy[i] : alpha * dy[i];
+        for (long i = 0; i < n; i++)
+          {
+            const float g = dy[i], low = alpha * g;
+            dx[i] += x[i] > 0.0f ? g : low;
+          }
         break;
       case NN_ACT_ELU:
-#pragma omp parallel for num_threads(nn_threads_get()) if (len > NN_PARALLEL_MIN)
-        for (long i = 0; i < len; i++)
-          dx[i] += x[i] > 0.0f ? dy[i] : dy[i] * (y[i] + alpha);
+        for (long i = 0; i < n; i++)
+          {
+            const float g = dy[i], low = g * (y[i] + alpha);
+            dx[i] += x[i] > 0.0f ? g : low;
+          }
         break;
       case NN_ACT_GELU:
-#pragma omp parallel for num_threads(nn_threads_get()) if (len > NN_PARALLEL_MIN)
-        for (long i = 0; i < len; i++)
+        for (long i = 0; i < n; i++)
           {
             const float cdf = 0.5f * (1.0f + erff (x[i] * INV_SQRT2));
             const float pdf = INV_SQRT_2PI * expf (-0.5f * x[i] * x[i]);
@@ -90,16 +108,55 @@ nn_act_backward (nn_act act, float alpha, const float *x, const float *y, const 
           }
         break;
       case NN_ACT_SIGMOID:
-#pragma omp parallel for num_threads(nn_threads_get()) if (len > NN_PARALLEL_MIN)
-        for (long i = 0; i < len; i++)
+        for (long i = 0; i < n; i++)
           dx[i] += dy[i] * y[i] * (1.0f - y[i]);
         break;
       case NN_ACT_TANH:
-#pragma omp parallel for num_threads(nn_threads_get()) if (len > NN_PARALLEL_MIN)
-        for (long i = 0; i < len; i++)
+        for (long i = 0; i < n; i++)
           dx[i] += dy[i] * (1.0f - y[i] * y[i]);
         break;
     }
+}
+
+/* Below NN_PARALLEL_MIN values one thread does it all: waking a team costs
+ * more than the work. */
+static void
+run (void (*range) (const act_call *, long, long), const act_call *c, size_t n)
+{
+  const long len = (long) n;
+
+  if (len <= NN_PARALLEL_MIN || nn_threads_get () == 1)
+    {
+      range (c, 0, len);
+      return;
+    }
+#pragma omp parallel num_threads(nn_threads_get())
+  {
+    const long parts = omp_get_num_threads (), k = omp_get_thread_num ();
+    /* Ranges of whole 16-value blocks keep every vector loop aligned alike. */
+    const long block = ((len + parts - 1) / parts + 15) & ~15L;
+    const long lo = MIN (len, k * block), hi = MIN (len, lo + block);
+
+    if (lo < hi)
+      range (c, lo, hi);
+  }
+}
+
+void
+nn_act_forward (nn_act act, float alpha, const float *x, float *y, size_t n)
+{
+  const act_call c = { act, alpha, x, NULL, NULL, y };
+
+  run (forward_range, &c, n);
+}
+
+void
+nn_act_backward (nn_act act, float alpha, const float *x, const float *y, const float *dy,
+                 float *dx, size_t n)
+{
+  const act_call c = { act, alpha, x, y, dy, dx };
+
+  run (backward_range, &c, n);
 }
 
 void

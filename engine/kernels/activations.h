@@ -6,6 +6,8 @@
  * PyTorch's defaults: GELU is the exact erf form, ReLU's gradient at 0 is 0,
  * ELU's gradient for x ≤ 0 is alpha·eˣ.
  *
+ * x, y, dy and dx never overlap (the layers keep separate buffers).
+ *
  * Softmax works on rows: `rows` vectors of `cols` values each. */
 #pragma once
 

@@ -1,6 +1,7 @@
 /* im2col.c — im2col/col2im over a whole NCHW batch. */
 #include "im2col.h"
 
+#include <glib.h>
 #include <string.h>
 
 #include "threads.h"
@@ -72,6 +73,13 @@ nn_im2col (const nn_conv_geom *g, int n, const float *im, float *col)
     }
 }
 
+static inline void
+add_run (float *restrict dst, const float *restrict src, int n)
+{
+  for (int i = 0; i < n; i++)
+    dst[i] += src[i];
+}
+
 /* Rows of one channel all land in that channel's planes, so threads take
  * whole channels of a sample: no two threads write the same pixel, and each
  * pixel sums its contributions in the same (row) order whatever the count. */
@@ -103,6 +111,14 @@ nn_col2im (const nn_conv_geom *g, int n, const float *col, float *im)
                 continue;
               float *drow = dst + (long) iy * g->w;
               const float *srow = src + (long) y * g->ow;
+              if (g->sw == 1)
+                {
+                  /* The positions that land inside the row, added as one run. */
+                  const int x0 = MAX (0, g->pl - kj), x1 = MIN (g->ow, g->w + g->pl - kj);
+                  if (x1 > x0)
+                    add_run (drow + x0 - g->pl + kj, srow + x0, x1 - x0);
+                  continue;
+                }
               for (int x = 0; x < g->ow; x++)
                 {
                   const int ix = x * g->sw - g->pl + kj;

@@ -17,6 +17,7 @@
 #include "init.h"
 #include "kernels/gemm.h"
 #include "kernels/im2col.h"
+#include "kernels/reduce.h"
 #include "kernels/threads.h"
 #include "layer-util.h"
 #include "layers.h"
@@ -87,8 +88,8 @@ conv2d_infer (const nn_layer_desc *d, const nn_shape *in, int n_in, nn_shape *ou
   if (g.oh <= 0 || g.ow <= 0)
     {
       g_set_error (error, NN_ERROR, NN_ERROR_SHAPE,
-                   _ ("a %d×%d kernel does not fit its %d×%d input — use same padding or a "
-                      "smaller kernel"),
+                   _ ("a %d×%d kernel does not fit its %d×%d input — use a smaller kernel, "
+                      "'same' padding, or remove a pooling layer before it"),
                    g.kh, g.kw, g.h, g.w);
       return FALSE;
     }
@@ -199,11 +200,7 @@ conv2d_backward (nn_layer_ctx *c)
 #pragma omp parallel for num_threads(nn_threads_get()) if (f * cols > NN_PARALLEL_MIN)
       for (int fi = 0; fi < f; fi++)
         {
-          const float *r = dprod + fi * cols;
-          double sum = 0.0;
-          for (long j = 0; j < cols; j++)
-            sum += r[j];
-          db[fi] = (float) sum;
+          db[fi] = nn_sum_floats (dprod + fi * cols, cols);
         }
     }
   if (c->d_in[0] == NULL)

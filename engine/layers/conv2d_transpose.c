@@ -23,6 +23,7 @@
 #include "init.h"
 #include "kernels/gemm.h"
 #include "kernels/im2col.h"
+#include "kernels/reduce.h"
 #include "kernels/threads.h"
 #include "layer-util.h"
 #include "layers.h"
@@ -99,7 +100,8 @@ conv2d_transpose_infer (const nn_layer_desc *d, const nn_shape *in, int n_in, nn
       (gint64) in->dim[2] * nn_param_int (d, P_STRIDE) > 65536)
     {
       g_set_error (error, NN_ERROR, NN_ERROR_SHAPE,
-                   _ ("a stride of %d makes the %d×%d input an image too large to hold"),
+                   _ ("a stride of %d makes the %d×%d input an image too large to hold — use a "
+                      "smaller stride, or shrink the image before it"),
                    nn_param_int (d, P_STRIDE), in->dim[1], in->dim[2]);
       return FALSE;
     }
@@ -219,11 +221,7 @@ conv2d_transpose_backward (nn_layer_ctx *c)
         {
           double sum = 0.0;
           for (int n = 0; n < c->batch; n++)
-            {
-              const float *r = c->d_out + ((long) n * g.c + fi) * out_plane;
-              for (long p = 0; p < out_plane; p++)
-                sum += r[p];
-            }
+            sum += nn_sum_floats (c->d_out + ((long) n * g.c + fi) * out_plane, out_plane);
           db[fi] = (float) sum;
         }
     }

@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "error.h"
+#include "kernels/reduce.h"
 #include "kernels/threads.h"
 #include "layer-util.h"
 #include "layers.h"
@@ -58,7 +59,9 @@ pool_infer (const nn_layer_desc *d, const nn_shape *in, int n_in, nn_shape *out,
   if (g.oh <= 0 || g.ow <= 0)
     {
       g_set_error (error, NN_ERROR, NN_ERROR_SHAPE,
-                   _ ("a %d×%d window does not fit its %d×%d input"), g.k, g.k, g.h, g.w);
+                   _ ("a %d×%d window does not fit its %d×%d input — use a smaller window, or "
+                      "remove a pooling layer or strided convolution before it"),
+                   g.k, g.k, g.h, g.w);
       return FALSE;
     }
   *out = nn_shape_3d (g.c, g.oh, g.ow);
@@ -81,6 +84,31 @@ maxpool_scratch_size (const nn_layer_desc *d, const nn_shape *in, int n_in, cons
   return (gsize) batch * nn_shape_size (out);
 }
 
+/* The usual 2×2 window with stride 2, one output row at a time: selects
+ * instead of branches so the loop vectorises. Ties keep the first maximum
+ * in row-major order, as the general loop below does. */
+static void
+maxpool_row_2x2 (const float *restrict r0, const float *restrict r1, float *restrict y,
+                 int32_t *restrict am, int ow, int32_t at0, int32_t w)
+{
+  for (int ox = 0; ox < ow; ox++)
+    {
+      const float a = r0[2 * ox], b = r0[2 * ox + 1], c = r1[2 * ox], d = r1[2 * ox + 1];
+      const int32_t i = at0 + 2 * ox;
+      float best = a;
+      int32_t at = i;
+
+      at = b > best ? i + 1 : at;
+      best = b > best ? b : best;
+      at = c > best ? i + w : at;
+      best = c > best ? c : best;
+      at = d > best ? i + w + 1 : at;
+      best = d > best ? d : best;
+      y[ox] = best;
+      am[ox] = at;
+    }
+}
+
 static void
 maxpool_forward (nn_layer_ctx *c)
 {
@@ -97,6 +125,13 @@ maxpool_forward (nn_layer_ctx *c)
       float *y = c->out + pl * g.oh * g.ow;
       int32_t *am = argmax + pl * g.oh * g.ow;
 
+      if (g.k == 2 && g.s == 2)
+        {
+          for (int oy = 0; oy < g.oh; oy++)
+            maxpool_row_2x2 (x + 2 * oy * g.w, x + (2 * oy + 1) * g.w, y + oy * g.ow,
+                             am + oy * g.ow, g.ow, 2 * oy * g.w, g.w);
+          continue;
+        }
       for (int oy = 0; oy < g.oh; oy++)
         for (int ox = 0; ox < g.ow; ox++)
           {
@@ -245,11 +280,7 @@ gap_forward (nn_layer_ctx *c)
 #pragma omp parallel for num_threads(nn_threads_get()) if (planes * area > NN_PARALLEL_MIN)
   for (long pl = 0; pl < planes; pl++)
     {
-      const float *x = c->in[0] + pl * area;
-      double sum = 0.0;
-      for (long i = 0; i < area; i++)
-        sum += x[i];
-      c->out[pl] = (float) (sum / area);
+      c->out[pl] = nn_sum_floats (c->in[0] + pl * area, area) / (float) area;
     }
 }
 
