@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
+#include "error.h"
 #include "lab-class-balance.h"
 #include "lab-data-page.h"
 #include "lab-file-chooser.h"
@@ -296,7 +297,8 @@ load_done (GObject *source, GAsyncResult *result, gpointer user_data)
     {
       gtk_stack_set_visible_child_name (self->view_stack,
                                         self->dataset != NULL ? "loaded" : "empty");
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+      if (!g_error_matches (error, NN_ERROR, NN_ERROR_CANCELLED) &&
+          !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         show_error (self, _ ("Could Not Load the Data"), error->message);
       lab_data_page_update_sensitivity (self);
       return;

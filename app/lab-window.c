@@ -6,6 +6,7 @@
 
 #include <glib/gi18n.h>
 
+#include "lab-classroom.h"
 #include "lab-window-private.h"
 #include "templates.h"
 
@@ -120,6 +121,7 @@ lab_window_dispose (GObject *object)
   g_clear_pointer (&self->opened, nn_project_free);
   g_clear_pointer (&self->history, g_array_unref);
   g_clear_pointer (&self->pending_template, g_free);
+  g_clear_object (&self->classroom);
 
   G_OBJECT_CLASS (lab_window_parent_class)->dispose (object);
 }
@@ -146,6 +148,7 @@ lab_window_class_init (LabWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, LabWindow, data_page);
   gtk_widget_class_bind_template_child (widget_class, LabWindow, training_page);
   gtk_widget_class_bind_template_child (widget_class, LabWindow, inside_page);
+  gtk_widget_class_bind_template_child (widget_class, LabWindow, recent_section);
 }
 
 static void
@@ -168,8 +171,13 @@ lab_window_init (LabWindow *self)
 
   _lab_window_init_training (self);
   _lab_window_init_project (self);
+  _lab_window_init_autosave (self);
+  _lab_window_init_recent (self);
+  _lab_window_init_interop (self);
+  _lab_window_init_step_by_step (self);
   g_signal_connect (self->data_page, "dataset-changed", G_CALLBACK (on_dataset_changed), self);
   g_signal_connect (self->model_page, "template-used", G_CALLBACK (on_template_used), self);
+  self->classroom = lab_classroom_new (self);
 
   /* Files and folders dropped anywhere on the window become the dataset. */
   drop = gtk_drop_target_new (GDK_TYPE_FILE_LIST, GDK_ACTION_COPY);

@@ -3,6 +3,7 @@
  * histograms of its weights and gradients. */
 #include "config.h"
 
+#include <inttypes.h>
 #include <glib/gi18n-lib.h>
 #include <math.h>
 #include <string.h>
@@ -83,7 +84,7 @@ lab_confusion_paint (cairo_t *cr, const nn_confusion *c, int width, int height,
   grid_w = K * l.cell;
   count_size = CLAMP (l.cell / (s->font_size * 2.6), 0.55, 1.0);
 
-  title = g_strdup_printf (_ ("Confusion matrix · %" G_GINT64_FORMAT " samples · accuracy %.1f %%"),
+  title = g_strdup_printf (_ ("Confusion matrix · %" PRId64 " samples · accuracy %.1f %%"),
                            c->total, 100.0 * c->accuracy);
   _lab_inside_text (&t, title, m, m, 0, width - 2 * m, 1.0, TRUE, &s->foreground);
   _lab_inside_text (&t, _ ("Rows: true class · columns: predicted class"), m, m + line, 0,

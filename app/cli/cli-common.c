@@ -150,6 +150,8 @@ cli_build_model (const char *model, const nn_project *project, const nn_dataset 
   if (project != NULL)
     {
       *g = nn_graph_copy (project->graph);
+      if (project->discriminator != NULL)
+        *disc = nn_graph_copy (project->discriminator);
       *c = project->config;
       return TRUE;
     }
@@ -164,4 +166,40 @@ cli_build_model (const char *model, const nn_project *project, const nn_dataset 
   nn_trainer_config_init (c);
   nn_template_apply_config (t, ds, c);
   return TRUE;
+}
+
+nn_trainer *
+cli_new_trainer (const nn_graph *g, const nn_graph *disc, nn_dataset *ds,
+                 const nn_trainer_config *c, const nn_project *project, GError **error)
+{
+  g_autoptr (nn_trainer) trainer = NULL;
+
+  trainer = c->mode == NN_MODE_GAN ? nn_trainer_new_gan (g, disc, ds, c, error)
+                                   : nn_trainer_new (g, ds, c, error);
+  if (trainer == NULL)
+    return NULL;
+  /* a trained project goes on from its weights */
+  if (project != NULL && !nn_project_apply_weights (project, nn_trainer_get_model (trainer), error))
+    return NULL;
+  /* and from its optimizer's moments and step count when the kind is the
+   * same (another kind starts fresh) */
+  if (project != NULL &&
+      !nn_project_apply_optimizer (project, nn_trainer_get_optimizer (trainer), error))
+    return NULL;
+  if (project != NULL && c->mode == NN_MODE_GAN &&
+      (!nn_project_apply_discriminator_weights (project, nn_trainer_get_discriminator (trainer),
+                                                error) ||
+       !nn_project_apply_discriminator_optimizer (
+         project, nn_trainer_get_discriminator_optimizer (trainer), error)))
+    return NULL;
+  return g_steal_pointer (&trainer);
+}
+
+void
+cli_json_add_test (JsonBuilder *builder, double loss, double accuracy, double mae)
+{
+  cli_json_add_double (builder, "test_loss", loss);
+  cli_json_add_double (builder, "test_accuracy", accuracy);
+  if (isfinite (mae))
+    cli_json_add_double (builder, "test_mae", mae);
 }

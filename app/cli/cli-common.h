@@ -54,6 +54,19 @@ nn_dataset *cli_open_data (const char *data, const nn_project *project, const ch
 gboolean cli_build_model (const char *model, const nn_project *project, const nn_dataset *ds,
                           nn_graph **g, nn_graph **disc, nn_trainer_config *c, GError **error);
 
+/* The trainer for a run of g on ds with c (a GAN with its discriminator
+ * disc, else disc is NULL): the split and the normalisation are made as
+ * every run with these settings makes them, and the model starts from the
+ * project's weights when project (may be NULL) has some. train and eval
+ * build theirs this way, so eval sees the test part train reported on. */
+nn_trainer *cli_new_trainer (const nn_graph *g, const nn_graph *disc, nn_dataset *ds,
+                             const nn_trainer_config *c, const nn_project *project, GError **error);
+
+/* The test results as train's done event and eval print them:
+ * "test_loss", "test_accuracy" (null for regression) and, for regression,
+ * "test_mae". */
+void cli_json_add_test (JsonBuilder *builder, double loss, double accuracy, double mae);
+
 /* A count with thousands separators: 225034 → "225,034". */
 char *cli_format_count (guint64 n);
 

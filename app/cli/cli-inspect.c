@@ -24,7 +24,7 @@ cli_inspect (int argc, char **argv)
     { "label", 0, 0, G_OPTION_ARG_STRING, &label, N_ ("CSV: the target column, by name or number"),
       N_ ("COLUMN") },
     { "limit", 0, 0, G_OPTION_ARG_INT, &limit,
-      N_ ("Keep only the first N samples of the training and of the test part"), N_ ("N") },
+      N_ ("Use N samples of each part of the data, picked across it by the seed"), N_ ("N") },
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_ ("Print one JSON object instead of text"), NULL },
     { NULL }
   };

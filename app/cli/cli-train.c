@@ -215,10 +215,7 @@ print_done (train_run *run)
       json_builder_add_string_value (b, "done");
       json_builder_set_member_name (b, "reason");
       json_builder_add_string_value (b, reasons[e->reason]);
-      cli_json_add_double (b, "test_loss", e->test_loss);
-      cli_json_add_double (b, "test_accuracy", e->test_accuracy);
-      if (isfinite (e->test_mae))
-        cli_json_add_double (b, "test_mae", e->test_mae);
+      cli_json_add_test (b, e->test_loss, e->test_accuracy, e->test_mae);
       cli_json_add_double (b, "seconds", e->seconds);
       cli_json_add_double (b, "samples_per_s", rate);
       json_builder_end_object (b);
@@ -248,9 +245,9 @@ print_done (train_run *run)
 /* The project to save: the one trained from (its history goes on), or a new
  * one around the graph. */
 static gboolean
-save_project (const char *path, nn_project *from, const nn_graph *g, const char *spec,
-              const nn_data_options *options, const nn_dataset *ds, const nn_trainer_config *c,
-              train_run *run, nn_trainer *trainer, GError **error)
+save_project (const char *path, nn_project *from, const nn_graph *g, const nn_graph *disc,
+              const char *spec, const nn_data_options *options, const nn_dataset *ds,
+              const nn_trainer_config *c, train_run *run, nn_trainer *trainer, GError **error)
 {
   g_autoptr (nn_project) fresh = NULL;
   nn_project *p = from;
@@ -262,6 +259,15 @@ save_project (const char *path, nn_project *from, const nn_graph *g, const char 
   p->config = *c;
   g_array_append_vals (p->history, run->history->data, run->history->len);
   nn_project_take_weights (p, nn_trainer_get_model (trainer));
+  nn_project_take_optimizer (p, nn_trainer_get_optimizer (trainer));
+  if (c->mode == NN_MODE_GAN)
+    {
+      /* a GAN is two models: the project keeps both, to go on training */
+      if (p->discriminator == NULL)
+        nn_project_set_discriminator (p, nn_graph_copy (disc));
+      nn_project_take_discriminator_weights (p, nn_trainer_get_discriminator (trainer));
+      nn_project_take_discriminator_optimizer (p, nn_trainer_get_discriminator_optimizer (trainer));
+    }
   return nn_project_save (p, path, error);
 }
 
@@ -359,7 +365,7 @@ cli_train (int argc, char **argv)
       N_ ("Fixes weights, shuffling, dropout and generated data (default 0)"), N_ ("N") },
     { "threads", 't', 0, G_OPTION_ARG_INT, &threads, N_ ("Cores to use (default: all)"), N_ ("N") },
     { "limit", 'l', 0, G_OPTION_ARG_INT, &limit,
-      N_ ("Use only the first N samples of each part of the data"), N_ ("N") },
+      N_ ("Use N samples of each part of the data, picked across it by the seed"), N_ ("N") },
     { "label", 0, 0, G_OPTION_ARG_STRING, &label, N_ ("CSV: the target column, by name or number"),
       N_ ("COLUMN") },
     { "save", 's', 0, G_OPTION_ARG_FILENAME, &save, N_ ("Save the trained project to this file"),
@@ -447,9 +453,6 @@ cli_train (int argc, char **argv)
 
   if (!cli_build_model (model, project, ds, &g, &disc, &c, &error))
     return cli_fail (error);
-  if (c.mode == NN_MODE_GAN && save != NULL)
-    return cli_usage_error (context, _ ("A GAN is two models and cannot be saved as one project "
-                                        "yet: keep its images with --samples"));
   if (c.mode == NN_MODE_SUPERVISED && samples != NULL)
     return cli_usage_error (context, _ ("--samples is for autoencoders and GANs: this model "
                                         "classifies or predicts values"));
@@ -482,13 +485,8 @@ cli_train (int argc, char **argv)
     c.threads = threads;
   nn_threads_set (c.threads);
 
-  trainer = c.mode == NN_MODE_GAN ? nn_trainer_new_gan (g, disc, ds, &c, &error)
-                                  : nn_trainer_new (g, ds, &c, &error);
+  trainer = cli_new_trainer (g, disc, ds, &c, project, &error);
   if (trainer == NULL)
-    return cli_fail (error);
-  /* A trained project goes on from its weights. */
-  if (project != NULL &&
-      !nn_project_apply_weights (project, nn_trainer_get_model (trainer), &error))
     return cli_fail (error);
 
   run.json = json;
@@ -510,7 +508,7 @@ cli_train (int argc, char **argv)
     fprintf (stderr, _ ("Wrote %s\n"), samples);
   if (ok && status == 0 && save != NULL)
     {
-      if (!save_project (save, project, g, spec, &options, ds, &c, &run, trainer, &error))
+      if (!save_project (save, project, g, disc, spec, &options, ds, &c, &run, trainer, &error))
         status = cli_fail (error);
       else if (!json)
         fprintf (stderr, _ ("Saved %s\n"), save);

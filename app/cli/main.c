@@ -10,7 +10,11 @@
 
 #include "cli-bench.h"
 #include "cli-diagram.h"
+#include "cli-eval.h"
+#include "cli-export.h"
+#include "cli-import.h"
 #include "cli-inspect.h"
+#include "cli-onnx-test.h"
 #include "cli-render.h"
 #include "cli-summary.h"
 #include "cli-train.h"
@@ -32,6 +36,10 @@ static const command commands[] = {
   { "inspect", cli_inspect, N_ ("Describe a dataset and report problems in it") },
   { "diagram", cli_diagram, N_ ("Draw a model’s diagram as PNG or SVG") },
   { "render", cli_render, N_ ("Draw a view inside a trained model as a PNG picture") },
+  { "eval", cli_eval, N_ ("Report a trained model’s loss and accuracy on its test data") },
+  { "export", cli_export, N_ ("Write a model as ONNX or as a PyTorch script") },
+  { "import", cli_import, N_ ("Turn an ONNX model into a Layerlab project") },
+  { "onnx-test", cli_onnx_test, N_ ("Run ONNX’s conformance tests for the operators we map") },
 };
 
 static void

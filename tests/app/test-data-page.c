@@ -83,6 +83,33 @@ test_fashion_mnist (void)
   app_run (check_fashion_mnist);
 }
 
+/* Cancelling a load is what the user asked for: no error dialog. */
+static void
+check_cancel (GtkApplication *app, GtkWindow *window)
+{
+  LabDataPage *page = show_data_page (window);
+  GtkWidget *row = app_find_named (GTK_WIDGET (page), "fashion-mnist");
+  gboolean never = FALSE;
+
+  if (!gtk_list_box_row_get_activatable (GTK_LIST_BOX_ROW (row)))
+    {
+      g_test_skip ("dataset-fashion-mnist is not installed");
+      return;
+    }
+  g_signal_emit_by_name (row, "activate");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "data.cancel", NULL));
+  app_wait_for (&never, 3000);
+  g_assert_null (lab_data_page_get_dataset (page));
+  for (GList *l = gtk_window_list_toplevels (); l != NULL; l = g_list_delete_link (l, l))
+    g_assert_false (ADW_IS_MESSAGE_DIALOG (l->data));
+}
+
+static void
+test_cancel (void)
+{
+  app_run (check_cancel);
+}
+
 static char *
 fixture (const char *name)
 {
@@ -169,6 +196,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/app/data-page/spec-for-path", test_spec_for_path);
   g_test_add_func ("/app/data-page/builtin", test_builtin);
   g_test_add_func ("/app/data-page/fashion-mnist", test_fashion_mnist);
+  g_test_add_func ("/app/data-page/cancel", test_cancel);
   g_test_add_func ("/app/data-page/bad-file", test_bad_file);
   g_test_add_func ("/app/data-page/cleaning", test_cleaning);
   return g_test_run ();

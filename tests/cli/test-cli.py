@@ -207,6 +207,55 @@ def save_then_train_from_the_saved_project():
 
 
 @test
+def saved_optimizer_state_goes_on_counting():
+    # The trainer does not resume the data order (a resumed run shuffles as
+    # a new run's first epoch does), so 2 + 1 epochs are not bit for bit a
+    # 3-epoch run; what must carry over is the optimizer: its kind, moments
+    # and step count, which goes on from where it stopped.
+    path = os.path.join(TMP, "adam.layerlab")
+    proc = run("train", "--model", "tiny-mlp", "--data", "xor", "--epochs", "2",
+               "--optimizer", "adam", "--batch", "50", "--save", path)
+    assert proc.returncode == 0, proc.stderr
+    with open(path) as f:
+        first = json.load(f)["optimizer"]
+    assert first["kind"] == "adam", first
+    assert first["m"] and first["v"], first
+    steps = first["steps"]
+    assert steps > 0 and steps % 2 == 0, steps
+    proc = run("train", "--model", path, "--epochs", "1", "--save", path)
+    assert proc.returncode == 0, proc.stderr
+    with open(path) as f:
+        second = json.load(f)["optimizer"]
+    assert second["kind"] == "adam" and second["steps"] == steps + steps // 2, (steps, second)
+    assert second["m"] != first["m"] and second["v"] != first["v"]
+
+
+@test
+def gan_saves_both_models_and_goes_on_training():
+    path = os.path.join(TMP, "gan.layerlab")
+    images = fixture("data/fashion/fashion-small-images.idx.gz")
+    proc = run("train", "--model", "gan", "--data", "idx:" + images, "--epochs", "1",
+               "--save", path)
+    assert proc.returncode == 0, proc.stderr
+    with open(path) as f:
+        doc = json.load(f)
+    assert doc["training"]["mode"] == "gan", doc["training"]
+    assert doc["discriminator"]["nodes"] and doc["discriminator"]["weights"], "no discriminator"
+    grid = os.path.join(TMP, "gan.png")
+    proc = run("train", "--model", path, "--epochs", "1", "--samples", grid, "--save", path)
+    assert proc.returncode == 0, proc.stderr
+    with open(grid, "rb") as f:
+        assert f.read(8) == b"\x89PNG\r\n\x1a\n"
+    with open(path) as f:
+        doc = json.load(f)
+    assert len(doc["history"]["loss"]) == 2
+    # Both optimizers went on: each made a second epoch's steps.
+    steps = doc["optimizer"]["steps"]
+    assert steps > 0 and steps % 2 == 0, steps
+    assert doc["discriminator"]["optimizer"]["steps"] == steps, doc["discriminator"]["optimizer"]
+
+
+@test
 def ctrl_c_stops_reports_and_saves():
     path = os.path.join(TMP, "interrupted.layerlab")
     proc = subprocess.Popen([CLI, "train", "--model", "tiny-mlp", "--data", "spiral", "--epochs",

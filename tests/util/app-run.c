@@ -137,12 +137,31 @@ on_activate (GApplication *app, gpointer user_data)
   g_application_quit (app);
 }
 
+/* Autosaves and the recent-files list go to folders of this process's own
+ * unless a test chose them: a real home's leftovers (an autosave of a
+ * crashed run) would otherwise ask to be recovered in the middle of a test. */
+static void
+private_home (void)
+{
+  g_autofree char *home = NULL;
+
+  if (g_getenv ("XDG_STATE_HOME") != NULL)
+    return;
+  home = g_dir_make_tmp ("layerlab-test-home-XXXXXX", NULL);
+  g_assert_nonnull (home);
+  g_setenv ("XDG_STATE_HOME", home, TRUE);
+  g_setenv ("XDG_DATA_HOME", home, TRUE);
+}
+
 void
 app_run (AppRunCheck check)
 {
-  g_autoptr (LabApplication) app = lab_application_new ();
+  g_autoptr (LabApplication) app = NULL;
   RunData data = { check, FALSE };
   int status;
+
+  private_home ();
+  app = lab_application_new ();
 
   g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
   g_signal_connect_after (app, "activate", G_CALLBACK (on_activate), &data);
