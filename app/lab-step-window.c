@@ -5,8 +5,8 @@
  * gradient. */
 #include "config.h"
 
-#include <inttypes.h>
 #include <glib/gi18n.h>
+#include <inttypes.h>
 #include <math.h>
 #include <string.h>
 
@@ -32,7 +32,8 @@ struct _LabStepWindow
 {
   AdwWindow parent_instance;
 
-  GtkWidget *area, *steps, *text, *next_button, *play_button, *batch_label;
+  GtkWidget *area, *steps, *text, *next_button, *play_button;
+  GtkWidget *step_labels[LAB_STEP_CHECK];
   guint play_source;
 
   nn_trainer *trainer;
@@ -195,6 +196,7 @@ draw (GtkDrawingArea *area, cairo_t *cr, int width, int height, gpointer user_da
   lab_theme_foreground (GTK_WIDGET (area), &fg);
   lab_network_style_init (&style, 0.2126 * fg.red + 0.7152 * fg.green + 0.0722 * fg.blue > 0.5);
   style.font = font;
+  style.line_scale = lab_theme_scale ();
   fill_view (self, &view);
   lab_network_paint (cr, &view, width, height, &style);
 }
@@ -341,6 +343,16 @@ refresh (LabStepWindow *self)
 
   gtk_label_set_markup (GTK_LABEL (self->text), text);
   gtk_list_box_select_row (GTK_LIST_BOX (self->steps), row);
+  /* the current step also stands out in bold accent, legible on a projector */
+  for (int i = 0; i < LAB_STEP_CHECK; i++)
+    {
+      const gboolean current = i == (int) self->step - 1;
+
+      (current ? gtk_widget_add_css_class : gtk_widget_remove_css_class) (self->step_labels[i],
+                                                                          "accent");
+      (current ? gtk_widget_add_css_class : gtk_widget_remove_css_class) (self->step_labels[i],
+                                                                          "heading");
+    }
   gtk_widget_queue_draw (self->area);
 }
 
@@ -516,12 +528,13 @@ lab_step_window_class_init (LabStepWindowClass *klass)
 }
 
 static GtkWidget *
-step_row (int number, const char *title)
+step_row (int number, const char *title, GtkWidget **label_out)
 {
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
   g_autofree char *n = g_strdup_printf ("%d", number);
   GtkWidget *num = gtk_label_new (n), *label = gtk_label_new (title);
 
+  *label_out = label;
   gtk_widget_add_css_class (num, "numeric");
   gtk_widget_add_css_class (num, "dim-label");
   gtk_label_set_xalign (GTK_LABEL (label), 0);
@@ -561,7 +574,8 @@ lab_step_window_init (LabStepWindow *self)
   /* the list shows where the walk is; clicking it does not jump */
   gtk_widget_set_can_target (self->steps, FALSE);
   for (int i = 0; i < (int) G_N_ELEMENTS (step_titles); i++)
-    gtk_list_box_append (GTK_LIST_BOX (self->steps), step_row (i + 1, _ (step_titles[i].title)));
+    gtk_list_box_append (GTK_LIST_BOX (self->steps),
+                         step_row (i + 1, _ (step_titles[i].title), &self->step_labels[i]));
   gtk_box_append (GTK_BOX (side), self->steps);
 
   self->text = gtk_label_new (NULL);
@@ -585,6 +599,9 @@ lab_step_window_init (LabStepWindow *self)
   gtk_widget_set_hexpand (self->area, TRUE);
   gtk_widget_set_vexpand (self->area, TRUE);
   gtk_drawing_area_set_draw_func (GTK_DRAWING_AREA (self->area), draw, self, NULL);
+  /* projector mode thickens lines and enlarges text */
+  g_signal_connect_object (lab_theme_get_default (), "changed", G_CALLBACK (gtk_widget_queue_draw),
+                           self->area, G_CONNECT_SWAPPED);
 
   gtk_paned_set_start_child (GTK_PANED (body), scroll);
   gtk_paned_set_resize_start_child (GTK_PANED (body), FALSE);
