@@ -244,26 +244,6 @@ theme_style (LabModelCanvas *self, LabDiagramStyle *style)
                sizeof style->font_family);
 }
 
-/* An empty board says how to start instead of staying blank. */
-static void
-snapshot_empty_hint (LabModelCanvas *self, GtkSnapshot *snapshot, int width, int height,
-                     const LabDiagramStyle *style)
-{
-  g_autoptr (PangoLayout) layout =
-    gtk_widget_create_pango_layout (GTK_WIDGET (self), _ ("Drag layers here from the palette"));
-  GdkRGBA color = { style->dim_text.r, style->dim_text.g, style->dim_text.b, style->dim_text.a };
-  int text_width, text_height;
-
-  pango_layout_set_width (layout, MAX (width - 48, 1) * PANGO_SCALE);
-  pango_layout_set_alignment (layout, PANGO_ALIGN_CENTER);
-  pango_layout_set_wrap (layout, PANGO_WRAP_WORD_CHAR);
-  pango_layout_get_pixel_size (layout, &text_width, &text_height);
-  gtk_snapshot_save (snapshot);
-  gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT (24, (height - text_height) / 2.0));
-  gtk_snapshot_append_layout (snapshot, layout, &color);
-  gtk_snapshot_restore (snapshot);
-}
-
 static void
 lab_model_canvas_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
 {
@@ -290,10 +270,8 @@ lab_model_canvas_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
                              style.background.a);
       cairo_paint (cr);
     }
+  /* An empty board's hint is the model page's status page, over it. */
   cairo_destroy (cr);
-
-  if (_lab_model_canvas_n_nodes (self) == 0)
-    snapshot_empty_hint (self, snapshot, width, height, &style);
 }
 
 static void
