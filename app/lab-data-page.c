@@ -42,6 +42,7 @@ struct _LabDataPage
   /* owned */
   GSimpleActionGroup *actions;
   nn_dataset *dataset;
+  GArray *preparation; /* of nn_prep_step: how dataset was cleaned */
   GCancellable *loading;
   GPtrArray *builtin_rows;
   GPtrArray *warning_rows;
@@ -63,6 +64,7 @@ typedef struct
 {
   char *spec;
   nn_data_options options;
+  GArray *steps; /* of nn_prep_step, applied once loaded */
   gint progress; /* fraction × 1000, written by the thread */
 } LoadJob;
 
@@ -70,6 +72,7 @@ static void
 load_job_free (LoadJob *job)
 {
   g_free (job->spec);
+  g_array_unref (job->steps);
   g_free (job);
 }
 
@@ -254,6 +257,10 @@ load_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *can
   nn_dataset *ds =
     nn_dataset_open (job->spec, &job->options, cancellable, load_progress, job, &error);
 
+  /* Cleaning a big table takes a while too: off the main loop as well. */
+  if (ds != NULL &&
+      !nn_prep_apply ((const nn_prep_step *) job->steps->data, job->steps->len, ds, NULL, &error))
+    g_clear_pointer (&ds, nn_dataset_free);
   if (ds == NULL)
     g_task_return_error (task, error);
   else
@@ -282,6 +289,7 @@ load_done (GObject *source, GAsyncResult *result, gpointer user_data)
   g_autoptr (GError) error = NULL;
   nn_dataset *ds = g_task_propagate_pointer (G_TASK (result), &error);
   GCancellable *cancellable = g_task_get_cancellable (G_TASK (result));
+  LoadJob *job = g_task_get_task_data (G_TASK (result));
 
   /* A load that was replaced by a newer one only cleans up after itself. */
   if (cancellable != self->loading)
@@ -307,6 +315,8 @@ load_done (GObject *source, GAsyncResult *result, gpointer user_data)
   lab_sample_gallery_set_dataset (self->gallery, NULL);
   g_clear_pointer (&self->dataset, nn_dataset_free);
   self->dataset = ds;
+  g_array_set_size (self->preparation, 0);
+  g_array_append_vals (self->preparation, job->steps->data, job->steps->len);
   lab_data_page_show_dataset (self);
   lab_data_page_mark_builtin (self);
   lab_data_page_update_sensitivity (self);
@@ -315,6 +325,13 @@ load_done (GObject *source, GAsyncResult *result, gpointer user_data)
 
 void
 lab_data_page_load_spec (LabDataPage *self, const char *spec)
+{
+  lab_data_page_load_spec_prepared (self, spec, NULL, 0);
+}
+
+void
+lab_data_page_load_spec_prepared (LabDataPage *self, const char *spec, const nn_prep_step *steps,
+                                  guint n)
 {
   g_autoptr (GTask) task = NULL;
   g_autofree char *loading = NULL;
@@ -334,6 +351,8 @@ lab_data_page_load_spec (LabDataPage *self, const char *spec)
 
   job = g_new0 (LoadJob, 1);
   job->spec = g_strdup (spec);
+  job->steps = g_array_sized_new (FALSE, FALSE, sizeof (nn_prep_step), n);
+  g_array_append_vals (job->steps, steps, n);
   task = g_task_new (self, self->loading, load_done, NULL);
   g_task_set_task_data (task, job, (GDestroyNotify) load_job_free);
   g_task_set_source_tag (task, lab_data_page_load_spec);
@@ -469,6 +488,7 @@ action_impute (GSimpleAction *action, GVariant *parameter, gpointer user_data)
   else if (g_str_equal (how, "drop"))
     method = NN_IMPUTE_DROP;
   lab_sample_gallery_set_dataset (self->gallery, NULL);
+  g_array_append_val (self->preparation, ((nn_prep_step){ NN_PREP_IMPUTE, method }));
   after_cleaning (self, nn_dataset_impute (self->dataset, method));
 }
 
@@ -478,6 +498,7 @@ action_drop_duplicates (GSimpleAction *action, GVariant *parameter, gpointer use
   LabDataPage *self = LAB_DATA_PAGE (user_data);
 
   lab_sample_gallery_set_dataset (self->gallery, NULL);
+  g_array_append_val (self->preparation, ((nn_prep_step){ NN_PREP_DROP_DUPLICATES, 0 }));
   after_cleaning (self, nn_dataset_drop_duplicates (self->dataset));
 }
 
@@ -550,6 +571,7 @@ lab_data_page_finalize (GObject *object)
   LabDataPage *self = LAB_DATA_PAGE (object);
 
   g_clear_pointer (&self->dataset, nn_dataset_free);
+  g_array_unref (self->preparation);
   g_ptr_array_unref (self->builtin_rows);
   g_ptr_array_unref (self->warning_rows);
   G_OBJECT_CLASS (lab_data_page_parent_class)->finalize (object);
@@ -604,6 +626,7 @@ lab_data_page_init (LabDataPage *self)
   gtk_widget_init_template (GTK_WIDGET (self));
   self->builtin_rows = g_ptr_array_new ();
   self->warning_rows = g_ptr_array_new ();
+  self->preparation = g_array_new (FALSE, FALSE, sizeof (nn_prep_step));
   self->actions = g_simple_action_group_new ();
   g_action_map_add_action_entries (G_ACTION_MAP (self->actions), page_actions,
                                    G_N_ELEMENTS (page_actions), self);
@@ -624,6 +647,13 @@ lab_data_page_get_dataset (LabDataPage *self)
 {
   g_return_val_if_fail (LAB_IS_DATA_PAGE (self), NULL);
   return self->dataset;
+}
+
+GArray *
+lab_data_page_get_preparation (LabDataPage *self)
+{
+  g_return_val_if_fail (LAB_IS_DATA_PAGE (self), NULL);
+  return self->preparation;
 }
 
 double

@@ -4,9 +4,9 @@
  * Open and closing the window).
  *
  * A project is what the pages hold: the model page's graph, the data
- * page's dataset spec, the training page's settings, the history of the
- * last run, and, when the model has not changed since it was trained, the
- * trained weights. */
+ * page's dataset spec and how it was cleaned, the training page's
+ * settings, the history of the last run, and, when the model has not
+ * changed since it was trained, the trained weights. */
 #include "config.h"
 
 #include <glib/gi18n.h>
@@ -76,7 +76,12 @@ _lab_window_make_project (LabWindow *self)
   if (ds != NULL)
     {
       nn_data_options options = { 0 };
+      GArray *steps = lab_data_page_get_preparation (self->data_page);
+
       nn_project_set_data (project, ds->spec, &options);
+      /* Reopening cleans the data again, so the model trains on what it
+       * was fitted to. */
+      nn_project_set_preparation (project, (const nn_prep_step *) steps->data, steps->len);
     }
   nn_trainer_config_init (&project->config);
   lab_training_page_get_config (self->training_page, &project->config);
@@ -289,7 +294,9 @@ _lab_window_adopt_project (LabWindow *self, nn_project *project, GFile *file)
   if (project->data_spec != NULL)
     {
       self->opening = TRUE;
-      lab_data_page_load_spec (self->data_page, project->data_spec);
+      lab_data_page_load_spec_prepared (self->data_page, project->data_spec,
+                                        (const nn_prep_step *) project->preparation->data,
+                                        project->preparation->len);
     }
   self->opened = project;
   adw_view_stack_set_visible_child_name (self->stack, "model");

@@ -116,6 +116,8 @@ cli_open_data (const char *data, const nn_project *project, const char *label, i
 {
   nn_data_options options = { 0 };
   const char *spec = data != NULL ? data : project->data_spec;
+  g_autofree char *prepared = NULL;
+  g_autofree char *what = NULL;
   nn_dataset *ds;
 
   if (project != NULL && data == NULL)
@@ -129,15 +131,21 @@ cli_open_data (const char *data, const nn_project *project, const char *label, i
   if (used != NULL)
     *used = options;
   ds = nn_dataset_open (spec, &options, NULL, NULL, NULL, error);
-  if (ds != NULL && ds->quality.missing_values > 0)
+  if (ds == NULL)
+    return NULL;
+  /* The cleaning chosen in the window, so a command sees the data the
+   * project's model was trained on; other data given with the project is
+   * cleaned the same way. */
+  if (project != NULL && !nn_project_prepare (project, ds, &prepared, error))
     {
-      char *what = nn_dataset_impute (ds, NN_IMPUTE_MEAN);
-
-      if (imputed != NULL)
-        *imputed = what;
-      else
-        g_free (what);
+      nn_dataset_free (ds);
+      return NULL;
     }
+  if (ds->quality.missing_values > 0)
+    what = nn_dataset_impute (ds, NN_IMPUTE_MEAN);
+  if (imputed != NULL && (prepared != NULL || what != NULL))
+    *imputed = g_strjoin (prepared != NULL && what != NULL ? "\n" : "",
+                          prepared != NULL ? prepared : "", what != NULL ? what : "", NULL);
   return ds;
 }
 

@@ -40,9 +40,10 @@ nn_graph *cli_open_model (const char *model, const nn_dataset *ds, nn_project **
 
 /* The data a command runs on: `data` when given, else the project's own
  * with the options it was saved with (project may be NULL); label, limit
- * (> 0) and seed (>= 0) override. Missing values are filled with column
- * means, as for training; *imputed (may be NULL) gets the sentence saying
- * what changed, or NULL; *used (may be NULL) the options it opened with.
+ * (> 0) and seed (>= 0) override. A project's preparation (the cleaning
+ * chosen in the window) is applied to the data, then missing values left
+ * are filled with column means, as for training; *imputed (may be NULL)
+ * gets the sentences saying what changed, one a line, or NULL; *used (may be NULL) the options it opened with.
  * The caller checks first that data or the project names a dataset. */
 nn_dataset *cli_open_data (const char *data, const nn_project *project, const char *label,
                            int limit, gint64 seed, nn_data_options *used, char **imputed,

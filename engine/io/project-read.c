@@ -406,13 +406,65 @@ read_graph (JsonObject *root, GError **error)
   return graph != NULL ? read_nodes (graph, "graph", error) : NULL;
 }
 
+/* The index of id in a NULL-terminated list of ids, or -1 with an error
+ * at path listing the choices. */
+static int
+read_choice (const char *const *ids, const char *id, const char *path, GError **error)
+{
+  g_autofree char *choices = NULL;
+
+  for (int k = 0; ids[k] != NULL; k++)
+    if (g_str_equal (ids[k], id))
+      return k;
+  choices = g_strjoinv (", ", (char **) ids);
+  field_error (error, path, _ ("expected one of %s, not “%s”"), choices, id);
+  return -1;
+}
+
+static gboolean
+read_preparation (JsonObject *d, nn_project *p, GError **error)
+{
+  JsonArray *a = read_array (d, "dataset", "preparation", FALSE, NULL, error);
+  g_autoptr (GArray) steps = g_array_new (FALSE, TRUE, sizeof (nn_prep_step));
+
+  if (a == NULL)
+    return FALSE;
+  for (guint i = 0; i < json_array_get_length (a); i++)
+    {
+      g_autofree char *path = g_strdup_printf ("dataset.preparation[%u]", i);
+      g_autofree char *step_path = g_strconcat (path, ".step", NULL);
+      g_autofree char *how_path = g_strconcat (path, ".how", NULL);
+      JsonObject *o = array_object (a, i, path, error);
+      nn_prep_step step = { 0 };
+      const char *kind, *how;
+      int k;
+
+      if (o == NULL || !read_string (o, path, "step", FALSE, &kind, error))
+        return FALSE;
+      if ((k = read_choice (_nn_project_prep_ids, kind, step_path, error)) < 0)
+        return FALSE;
+      step.kind = (nn_prep_kind) k;
+      if (step.kind == NN_PREP_IMPUTE)
+        {
+          if (!read_string (o, path, "how", FALSE, &how, error))
+            return FALSE;
+          if ((k = read_choice (_nn_project_impute_ids, how, how_path, error)) < 0)
+            return FALSE;
+          step.how = (nn_impute) k;
+        }
+      g_array_append_val (steps, step);
+    }
+  nn_project_set_preparation (p, (const nn_prep_step *) steps->data, steps->len);
+  return TRUE;
+}
+
 static gboolean
 read_dataset (JsonObject *root, nn_project *p, GError **error)
 {
   JsonNode *node = get_member (root, "", "dataset", error);
   nn_data_options opt = { 0 };
   JsonObject *d, *o;
-  const char *spec, *label;
+  const char *spec, *label = NULL;
   gint64 seed;
 
   if (node == NULL)
@@ -438,7 +490,8 @@ read_dataset (JsonObject *root, nn_project *p, GError **error)
   opt.seed = (guint64) seed;
   opt.label = label;
   nn_project_set_data (p, spec, &opt);
-  return TRUE;
+  /* Added later: a file without it prepares nothing (see project.h). */
+  return !json_object_has_member (d, "preparation") || read_preparation (d, p, error);
 }
 
 static gboolean
@@ -488,10 +541,10 @@ read_config (JsonObject *root, nn_trainer_config *c, GError **error)
 
       if (!read_string (o, t, "mode", FALSE, &mode, error))
         return FALSE;
-      while (k < (int) G_N_ELEMENTS (_nn_project_mode_ids) &&
+      while (_nn_project_mode_ids[k] != NULL &&
              !g_str_equal (_nn_project_mode_ids[k], mode))
         k++;
-      if (k == G_N_ELEMENTS (_nn_project_mode_ids))
+      if (_nn_project_mode_ids[k] == NULL)
         {
           g_autofree char *choices = g_strjoinv (", ", (char **) _nn_project_mode_ids);
 

@@ -11,7 +11,8 @@
 #include "error.h"
 #include "io/project-private.h"
 
-const char *const _nn_project_mode_ids[3] = {
+/* NULL-terminated, for the list in messages */
+const char *const _nn_project_mode_ids[4] = {
   [NN_MODE_SUPERVISED] = "supervised",
   [NN_MODE_AUTOENCODER] = "autoencoder",
   [NN_MODE_GAN] = "gan",
@@ -23,6 +24,20 @@ const char *const _nn_project_init_ids[5] = {
   [NN_INIT_HE_NORMAL] = "he_normal",
   [NN_INIT_GLOROT_UNIFORM] = "glorot_uniform",
   [NN_INIT_GLOROT_NORMAL] = "glorot_normal",
+};
+
+const char *const _nn_project_prep_ids[3] = {
+  [NN_PREP_IMPUTE] = "impute",
+  [NN_PREP_DROP_DUPLICATES] = "drop_duplicates",
+  NULL,
+};
+
+const char *const _nn_project_impute_ids[5] = {
+  [NN_IMPUTE_DROP] = "drop",
+  [NN_IMPUTE_MEAN] = "mean",
+  [NN_IMPUTE_MEDIAN] = "median",
+  [NN_IMPUTE_MOST_FREQUENT] = "most_frequent",
+  NULL,
 };
 
 /* --- Tensors and the project ------------------------------------------- */
@@ -61,6 +76,7 @@ nn_project_new (nn_graph *graph)
   p->graph = graph;
   nn_trainer_config_init (&p->config);
   p->history = g_array_new (FALSE, TRUE, sizeof (nn_epoch_record));
+  p->preparation = g_array_new (FALSE, TRUE, sizeof (nn_prep_step));
   return p;
 }
 
@@ -75,6 +91,7 @@ nn_project_free (nn_project *p)
   g_free (p->norm_mean);
   g_free (p->norm_inv_std);
   g_array_unref (p->history);
+  g_array_unref (p->preparation);
   g_clear_pointer (&p->weights, g_ptr_array_unref);
   g_clear_pointer (&p->state, g_ptr_array_unref);
   g_clear_pointer (&p->discriminator, nn_graph_free);
@@ -98,6 +115,63 @@ nn_project_set_data (nn_project *p, const char *spec, const nn_data_options *opt
   p->data_options = options != NULL ? *options : (nn_data_options){ 0 };
   p->data_label = label;
   p->data_options.label = label;
+}
+
+void
+nn_project_set_preparation (nn_project *p, const nn_prep_step *steps, guint n)
+{
+  /* Copy first: steps may be p's own. */
+  GArray *copy = g_array_sized_new (FALSE, TRUE, sizeof (nn_prep_step), n);
+
+  g_array_append_vals (copy, steps, n);
+  g_array_unref (p->preparation);
+  p->preparation = copy;
+}
+
+char *
+nn_prep_step_to_string (const nn_prep_step *step)
+{
+  if (step->kind == NN_PREP_IMPUTE)
+    return g_strdup_printf ("%s (%s)", _nn_project_prep_ids[step->kind],
+                            _nn_project_impute_ids[step->how]);
+  return g_strdup (_nn_project_prep_ids[step->kind]);
+}
+
+gboolean
+nn_prep_apply (const nn_prep_step *steps, guint n, nn_dataset *ds, char **report, GError **error)
+{
+  g_autoptr (GString) text = n > 0 ? g_string_new (NULL) : NULL;
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree char *sentence = steps[i].kind == NN_PREP_IMPUTE
+                                    ? nn_dataset_impute (ds, steps[i].how)
+                                    : nn_dataset_drop_duplicates (ds);
+
+      g_string_append_printf (text, "%s%s", i > 0 ? "\n" : "", sentence);
+      /* Training on nothing would fail later with a message about the
+       * split; this says which choice emptied the data. */
+      if (ds->n_samples == 0)
+        {
+          g_autofree char *step = nn_prep_step_to_string (&steps[i]);
+
+          /* Translators: the last %s is the step as files write it,
+           * e.g. “impute (drop)” */
+          g_set_error (error, NN_ERROR, NN_ERROR_DATA,
+                       _ ("%s: preparation step %u, %s, left no samples"), ds->spec, i + 1, step);
+          return FALSE;
+        }
+    }
+  if (report != NULL)
+    *report = text != NULL ? g_string_free (g_steal_pointer (&text), FALSE) : NULL;
+  return TRUE;
+}
+
+gboolean
+nn_project_prepare (const nn_project *p, nn_dataset *ds, char **report, GError **error)
+{
+  return nn_prep_apply ((const nn_prep_step *) p->preparation->data, p->preparation->len, ds,
+                        report, error);
 }
 
 void
@@ -767,6 +841,19 @@ add_dataset (JsonBuilder *b, const nn_project *p, const char *spec)
   add_int (b, "vocab_size", o->vocab_size);
   add_int (b, "max_length", o->max_length);
   json_builder_end_object (b);
+  json_builder_set_member_name (b, "preparation");
+  json_builder_begin_array (b);
+  for (guint i = 0; i < p->preparation->len; i++)
+    {
+      const nn_prep_step *step = &g_array_index (p->preparation, nn_prep_step, i);
+
+      json_builder_begin_object (b);
+      add_string (b, "step", _nn_project_prep_ids[step->kind]);
+      if (step->kind == NN_PREP_IMPUTE)
+        add_string (b, "how", _nn_project_impute_ids[step->how]);
+      json_builder_end_object (b);
+    }
+  json_builder_end_array (b);
   json_builder_end_object (b);
 }
 

@@ -12,7 +12,9 @@
  *     "graph": { "nodes": [ { "id": 0, "kind": "input", "name": "input1",
  *                             "params": { "channels": 1, "height": 28, "width": 28 },
  *                             "inputs": [], "x": 0, "y": 0, "init": "auto" }, … ] },
- *     "dataset": { "spec": "fashion-mnist", "options": { "limit": 0, … } } | null,
+ *     "dataset": { "spec": "fashion-mnist", "options": { "limit": 0, … },
+ *                  "preparation": [ { "step": "impute", "how": "median" },
+ *                                   { "step": "drop_duplicates" } ] } | null,
  *     "normalisation": { "size": 4, "mean": "…", "inv_std": "…" } | null,
  *     "training": { "loss": "cross_entropy", "optimizer": "adam", "lr": 0.001, … },
  *     "history": { "loss": [ … ], "accuracy": [ … ], "val_loss": [ … ], … },
@@ -21,6 +23,13 @@
  *     "optimizer": { "kind": "adam", "steps": 1200, "m": "…", "v": "…" | null },
  *     "discriminator": { "nodes": [ … ], "weights": [ … ] | null,
  *                        "state": [ … ] | null, "optimizer": { … } } }   (GANs only)
+ *
+ * "preparation" (optional) is how the data was cleaned after loading, in
+ * the order it was done: "impute" with "how" one of "mean", "median",
+ * "most_frequent" or "drop" (drop the rows with missing values), and
+ * "drop_duplicates". Reopening the project applies it again
+ * (nn_project_prepare), so the model trains on the data it was fitted to.
+ * Files without it read as no preparation.
  *
  * "optimizer" (optional, only beside weights) is the optimizer's state so
  * training resumes exactly (nn_optimizer_state): its kind, its step count,
@@ -92,12 +101,26 @@ typedef struct
   float *m, *v;
 } nn_project_optimizer;
 
+/* One cleaning step applied to a project's data after it is loaded. */
+typedef enum
+{
+  NN_PREP_IMPUTE,          /* fill or drop missing values as .how says */
+  NN_PREP_DROP_DUPLICATES, /* drop samples equal to an earlier one */
+} nn_prep_kind;
+
+typedef struct
+{
+  nn_prep_kind kind;
+  nn_impute how; /* NN_PREP_IMPUTE only */
+} nn_prep_step;
+
 typedef struct
 {
   nn_graph *graph;              /* owned, never NULL */
   char *data_spec;              /* NULL when no dataset is chosen */
   nn_data_options data_options; /* .label points to data_label */
   char *data_label;
+  GArray *preparation; /* of nn_prep_step, in the order applied; never NULL */
   /* Standardisation fitted on the training part, per input feature, so a
    * trained model sees new data as it saw its training data; NULL (size 0)
    * when none was fitted (images, tokens, untrained). */
@@ -125,6 +148,22 @@ void nn_project_free (nn_project *p);
 /* Sets the dataset reference (spec may be NULL to clear it); options are
  * copied, label included. */
 void nn_project_set_data (nn_project *p, const char *spec, const nn_data_options *options);
+
+/* Replaces the preparation with a copy of n steps (n = 0 clears it). It
+ * is kept apart from the spec: nn_project_set_data leaves it as it is. */
+void nn_project_set_preparation (nn_project *p, const nn_prep_step *steps, guint n);
+/* Applies n cleaning steps to ds in order (nn_dataset_impute,
+ * nn_dataset_drop_duplicates). *report (may be NULL) gets what each step
+ * changed, one sentence a line, or NULL when there were no steps. FALSE
+ * with NN_ERROR_DATA naming the step when one leaves no samples (ds is
+ * then partly prepared: drop it). */
+gboolean nn_prep_apply (const nn_prep_step *steps, guint n, nn_dataset *ds, char **report,
+                        GError **error);
+/* Applies the project's preparation to ds, its data freshly opened. */
+gboolean nn_project_prepare (const nn_project *p, nn_dataset *ds, char **report, GError **error);
+/* The step as it is written in files and messages: "impute (median)",
+ * "drop_duplicates". Free with g_free. */
+char *nn_prep_step_to_string (const nn_prep_step *step);
 
 /* Copies a dataset's fitted normalisation (nn_dataset's mean and inv_std,
  * n = its input size); NULL or n <= 0 clears it. */

@@ -613,7 +613,8 @@ weights_json (exporter *e, GError **error)
 /* --- Data -------------------------------------------------------------- */
 
 /* The data as the trainer saw it: opened from the project's spec and
- * options, missing values imputed by the mean as layerlab-cli does, split
+ * options, cleaned by the project's preparation steps, missing values left
+ * after them imputed by the mean as layerlab-cli does, split
  * with the project's fractions and seed, normalised with the project's
  * statistics (or, untrained, fitted on the training part as the trainer
  * would). */
@@ -633,6 +634,9 @@ open_data (exporter *e, nn_split *split, GError **error)
     }
   ds = nn_dataset_open (p->data_spec, &p->data_options, NULL, NULL, NULL, error);
   if (ds == NULL)
+    return NULL;
+  /* the project's own cleaning first, then what the CLI does with gaps left */
+  if (!nn_project_prepare (p, ds, NULL, error))
     return NULL;
   if (ds->quality.missing_values > 0)
     g_free (nn_dataset_impute (ds, NN_IMPUTE_MEAN));

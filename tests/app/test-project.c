@@ -3,9 +3,9 @@
  * and the curves; the title marks unsaved changes; New asks before
  * unsaved work is lost; unsaved work is autosaved and offered back after
  * a crash; Open Recent lists and opens saved projects; a GAN's two models
- * are saved and opened together. The state and data folders are private
- * to the run (XDG_STATE_HOME, XDG_DATA_HOME) and the autosave interval is
- * one second. */
+ * are saved and opened together; the data's cleaning is saved and redone.
+ * The state and data folders are private to the run (XDG_STATE_HOME,
+ * XDG_DATA_HOME) and the autosave interval is one second. */
 #include "config.h"
 
 #include <glib/gstdio.h>
@@ -80,6 +80,67 @@ static void
 test_round_trip (void)
 {
   app_run (check_round_trip);
+}
+
+/* The Data page's cleaning is part of the project: reopening it cleans the
+ * freshly loaded data the same way, in the same order. */
+static void
+check_preparation (GtkApplication *app, GtkWindow *gtk_window)
+{
+  LabWindow *window = LAB_WINDOW (gtk_window);
+  g_autofree char *csv =
+    g_build_filename (g_getenv ("G_TEST_SRCDIR"), "fixtures", "data", "csv", "quality.csv", NULL);
+  g_autofree char *spec = g_strconcat ("csv:", csv, NULL);
+  g_autofree char *dir = g_dir_make_tmp ("layerlab-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "cleaned.layerlab", NULL);
+  g_autoptr (GFile) file = g_file_new_for_path (path);
+  g_autoptr (nn_project) saved = NULL;
+  g_autoptr (GError) error = NULL;
+  nn_dataset *ds;
+
+  g_signal_connect (window->data_page, "dataset-changed", G_CALLBACK (on_dataset_changed), NULL);
+  lab_data_page_load_spec (window->data_page, spec);
+  wait_for_data (window);
+  g_assert_cmpint (lab_data_page_get_dataset (window->data_page)->n_samples, ==, 7);
+  gtk_widget_activate_action (GTK_WIDGET (window->data_page), "data.impute", "s", "mean");
+  gtk_widget_activate_action (GTK_WIDGET (window->data_page), "data.drop-duplicates", NULL);
+  ds = lab_data_page_get_dataset (window->data_page);
+  g_assert_cmpint (ds->n_samples, ==, 5);
+  g_assert_cmpint (ds->quality.missing_values, ==, 0);
+  g_assert_cmpuint (lab_data_page_get_preparation (window->data_page)->len, ==, 2);
+  g_assert_true (_lab_window_save_project (window, file));
+
+  saved = nn_project_load (path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (saved->preparation->len, ==, 2);
+  g_assert_cmpint (g_array_index (saved->preparation, nn_prep_step, 0).kind, ==, NN_PREP_IMPUTE);
+  g_assert_cmpint (g_array_index (saved->preparation, nn_prep_step, 0).how, ==, NN_IMPUTE_MEAN);
+  g_assert_cmpint (g_array_index (saved->preparation, nn_prep_step, 1).kind, ==,
+                   NN_PREP_DROP_DUPLICATES);
+
+  /* New data forgets the cleaning of the old. */
+  lab_data_page_load_spec (window->data_page, spec);
+  wait_for_data (window);
+  g_assert_cmpint (lab_data_page_get_dataset (window->data_page)->n_samples, ==, 7);
+  g_assert_cmpuint (lab_data_page_get_preparation (window->data_page)->len, ==, 0);
+
+  _lab_window_open_project (window, file);
+  wait_for_data (window);
+  ds = lab_data_page_get_dataset (window->data_page);
+  g_assert_cmpint (ds->n_samples, ==, 5);
+  g_assert_cmpint (ds->quality.missing_values, ==, 0);
+  g_assert_cmpint (ds->quality.duplicates, ==, 0);
+  g_assert_cmpuint (lab_data_page_get_preparation (window->data_page)->len, ==, 2);
+  g_assert_false (window->modified);
+
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
+static void
+test_preparation (void)
+{
+  app_run (check_preparation);
 }
 
 static void
@@ -403,6 +464,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/app/project/recovery", test_recovery);
   g_test_add_func ("/app/project/open-recent", test_open_recent);
   g_test_add_func ("/app/project/gan", test_gan);
+  g_test_add_func ("/app/project/preparation", test_preparation);
   status = g_test_run ();
   remove_tree (home);
   return status;
