@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "lab-file-chooser.h"
+#include "lab-help-button.h"
 #include "lab-loss-plot.h"
 #include "lab-training-page.h"
 
@@ -23,6 +24,7 @@ struct _LabTrainingPage
   GtkSpinButton *smoothing_spin;
   GtkWidget *patience_row;
   AdwComboRow *optimizer_row;
+  GtkWidget *optimizer_help, *ae_loss_help; /* "?" with the update rule, the loss */
   GtkSpinButton *lr_spin;
   GtkSpinButton *momentum_spin;
   GtkSpinButton *decay_spin;
@@ -154,6 +156,28 @@ lab_training_page_set_latent_size (LabTrainingPage *self, int size)
   g_autofree char *text = size > 0 ? g_strdup_printf ("%d", size) : g_strdup ("—");
 
   gtk_label_set_text (self->latent_label, text);
+}
+
+/* The "?" beside the optimizer shows its update rule; beside the
+ * autoencoder's loss, that loss's formula. */
+static void
+update_help (LabTrainingPage *self)
+{
+  nn_trainer_config c;
+  int n_infos, n;
+  const nn_optimizer_info *infos = nn_optimizers (&n_infos);
+  const nn_loss_info *losses = nn_losses (&n);
+
+  nn_trainer_config_init (&c);
+  lab_training_page_get_config (self, &c);
+  for (int i = 0; i < n_infos; i++)
+    if (infos[i].kind == c.optimizer)
+      lab_help_button_set_help (self->optimizer_help, lab_optimizer_help (infos[i].id),
+                                _ (infos[i].title));
+  for (int i = 0; i < n; i++)
+    if (losses[i].kind == c.loss)
+      lab_help_button_set_help (self->ae_loss_help, lab_loss_help (losses[i].id),
+                                _ (losses[i].title));
 }
 
 void
@@ -429,10 +453,9 @@ export_chosen (GtkWidget *owner, GFile *file)
   if (bytes == NULL || path == NULL ||
       !g_file_set_contents_full (path, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes),
                                  G_FILE_SET_CONTENTS_CONSISTENT, 0666, &error))
-    lab_training_page_show_message (self,
-                                    error != NULL ? error->message
-                                                  : _ ("Only files on this computer can be written."),
-                                    TRUE);
+    lab_training_page_show_message (
+      self, error != NULL ? error->message : _ ("Only files on this computer can be written."),
+      TRUE);
 }
 
 static void
@@ -524,6 +547,14 @@ lab_training_page_init (LabTrainingPage *self)
   gtk_spin_button_set_value (self->batch_spin, defaults.batch);
   gtk_spin_button_set_value (self->epochs_spin, defaults.epochs);
   g_signal_connect (self->task_row, "notify::selected", G_CALLBACK (on_task_selected), self);
+  self->optimizer_help = lab_help_button_new (NULL, NULL);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (self->optimizer_row), self->optimizer_help);
+  self->ae_loss_help = lab_help_button_new (NULL, NULL);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (self->ae_loss_row), self->ae_loss_help);
+  g_signal_connect_swapped (self->optimizer_row, "notify::selected", G_CALLBACK (update_help),
+                            self);
+  g_signal_connect_swapped (self->ae_loss_row, "notify::selected", G_CALLBACK (update_help), self);
+  update_help (self);
   lab_training_page_set_latent_size (self, 0);
   update_task_rows (self);
 }

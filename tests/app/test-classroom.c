@@ -329,6 +329,39 @@ test_dense_help (void)
   app_run (check_dense_help);
 }
 
+/* The Training page's optimizer row has a "?" with the update rule of the
+ * optimizer chosen (Adam by default). */
+static gboolean
+has_adam_rule (GtkWidget *widget)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *label = GTK_IS_MENU_BUTTON (child) ? lab_help_button_get_label (child) : NULL;
+
+      if ((GTK_IS_LABEL (label) && gtk_widget_get_visible (child) &&
+           strstr (gtk_label_get_text (GTK_LABEL (label)), "m̂") != NULL) ||
+          has_adam_rule (child))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+static void
+check_optimizer_help (GtkApplication *app, GtkWindow *window)
+{
+  g_action_group_activate_action (G_ACTION_GROUP (window), "show-page",
+                                  g_variant_new_string ("training"));
+  g_assert_true (widget_png_wait_for_frame (GTK_WIDGET (window), 5000));
+  g_assert_true (has_adam_rule (GTK_WIDGET (window)));
+}
+
+static void
+test_optimizer_help (void)
+{
+  app_run (check_optimizer_help);
+}
+
 static guint64
 pixel_difference (GdkTexture *a, GdkTexture *b)
 {
@@ -405,6 +438,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/app/classroom/help-complete", test_help_complete);
   g_test_add_func ("/app/classroom/welcome", test_welcome);
   g_test_add_func ("/app/classroom/dense-help", test_dense_help);
+  g_test_add_func ("/app/classroom/optimizer-help", test_optimizer_help);
   g_test_add_func ("/app/classroom/projector", test_projector);
   g_test_add_func ("/app/classroom/cli-demo", test_cli_demo);
   g_test_add_func ("/app/classroom/demos", test_demos);
