@@ -45,8 +45,8 @@ nn_threads_get (void)
 void
 nn_threads_prepare_process (char **argv)
 {
-  if (getenv ("OMP_WAIT_POLICY") != NULL)
+  if (getenv ("OMP_WAIT_POLICY") != NULL || getenv ("GOMP_SPINCOUNT") != NULL)
     return;
-  setenv ("OMP_WAIT_POLICY", "passive", 1);
+  setenv ("GOMP_SPINCOUNT", "20000", 1);
   execv ("/proc/self/exe", argv);
 }

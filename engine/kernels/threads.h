@@ -31,11 +31,16 @@ int nn_threads_get (void);
 /* Number of online CPUs (at least 1). */
 int nn_threads_online (void);
 
-/* Call first thing in main(). OpenMP's idle threads must sleep, not spin:
- * spinning workers take the cores the window, the trainer and OpenBLAS
- * need, and a loaded machine runs 30× slower. libgomp reads
- * OMP_WAIT_POLICY once, when it is loaded — before main() — so a process
- * that finds it unset sets it to "passive" and starts itself again with
- * the same arguments. Returns only when the policy is in place (or the
- * restart failed, which leaves the default). */
+/* Call first thing in main(). OpenMP's idle threads must not spin for
+ * long: spinning workers take the cores the window, the trainer and
+ * OpenBLAS need, and libgomp's default spin (300,000 rounds) makes a
+ * loaded machine 30× slower. Nor should they fall asleep at once: a small
+ * model passes through dozens of parallel regions a step, and waking a
+ * sleeping thread for each cost LeNet a quarter of its speed. So they spin
+ * 20,000 rounds (some microseconds), then sleep (bench/README.md has the
+ * measurements). libgomp reads its settings once, when it is loaded —
+ * before main() — so a process that finds neither OMP_WAIT_POLICY nor
+ * GOMP_SPINCOUNT set sets the spin and starts itself again with the same
+ * arguments. Returns only when the setting is in place (or the restart
+ * failed, which leaves the default). */
 void nn_threads_prepare_process (char **argv);
