@@ -29,6 +29,7 @@ struct _LabModelCanvas
   /* owned */
   LabDiagram *diagram;
   LabDiagramView view;
+  double theme_scale; /* lab_theme_scale () the zoom was last set for */
   gboolean read_only;
   gboolean fit_pending;
 

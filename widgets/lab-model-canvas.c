@@ -400,12 +400,28 @@ lab_model_canvas_class_init (LabModelCanvasClass *klass)
   gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_WIDGET);
 }
 
+/* Projector mode makes cards, their text and the wires bigger together,
+ * as zooming in does. */
+static void
+on_theme_changed (LabModelCanvas *self)
+{
+  const double scale = lab_theme_scale ();
+
+  if (scale != self->theme_scale)
+    {
+      lab_model_canvas_set_zoom (self, self->view.zoom * scale / self->theme_scale);
+      self->theme_scale = scale;
+    }
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
 static void
 lab_model_canvas_init (LabModelCanvas *self)
 {
   GtkWidget *widget = GTK_WIDGET (self);
   lab_diagram_view_init (&self->view);
-  g_signal_connect_object (lab_theme_get_default (), "changed", G_CALLBACK (gtk_widget_queue_draw),
+  self->theme_scale = lab_theme_scale ();
+  g_signal_connect_object (lab_theme_get_default (), "changed", G_CALLBACK (on_theme_changed),
                            self, G_CONNECT_SWAPPED);
   gtk_widget_set_focusable (widget, TRUE);
   gtk_widget_set_focus_on_click (widget, TRUE);
@@ -534,7 +550,7 @@ lab_model_canvas_fit_to_view (LabModelCanvas *self)
       return;
     }
   zoom = self->view.zoom;
-  lab_model_diagram_fit (self->diagram, width, height, FIT_MARGIN, 1.0, &self->view);
+  lab_model_diagram_fit (self->diagram, width, height, FIT_MARGIN, self->theme_scale, &self->view);
   self->view.zoom = MAX (self->view.zoom, MIN_ZOOM);
   if (zoom != self->view.zoom)
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ZOOM]);

@@ -14,6 +14,7 @@
 #include "lab-demos.h"
 #include "lab-help-button.h"
 #include "lab-layer-palette.h"
+#include "lab-model-canvas.h"
 #include "lab-model-page.h"
 #include "lab-theme.h"
 #include "lab-welcome.h"
@@ -386,14 +387,17 @@ check_projector (GtkApplication *app, GtkWindow *window)
 {
   g_autoptr (GSettings) settings = g_settings_new (APPLICATION_ID);
   GtkWidget *canvas = app_find_named (GTK_WIDGET (window), "canvas");
+  LabModelCanvas *board =
+    LAB_MODEL_CANVAS (app_find_type (GTK_WIDGET (window), LAB_TYPE_MODEL_CANVAS));
   g_autoptr (GdkTexture) before = NULL;
   g_autoptr (GdkTexture) after = NULL;
-  double font_before, font_after;
+  double font_before, font_after, zoom_before;
 
   g_action_group_activate_action (G_ACTION_GROUP (window), "show-page",
                                   g_variant_new_string ("model"));
   g_assert_true (widget_png_wait_for_frame (GTK_WIDGET (window), 5000));
   g_assert_cmpfloat (lab_theme_scale (), ==, 1.0);
+  zoom_before = lab_model_canvas_get_zoom (board);
   font_before = pango_font_description_get_size (
     pango_context_get_font_description (gtk_widget_get_pango_context (canvas)));
   before = widget_png_render (canvas);
@@ -407,6 +411,9 @@ check_projector (GtkApplication *app, GtkWindow *window)
   font_after = pango_font_description_get_size (
     pango_context_get_font_description (gtk_widget_get_pango_context (canvas)));
   g_assert_cmpfloat (font_after, >, font_before * 1.4);
+  /* cards and wires grow with the text, as by zooming in */
+  g_assert_cmpfloat_with_epsilon (lab_model_canvas_get_zoom (board),
+                                  MIN (4.0, zoom_before * LAB_THEME_PROJECTOR_SCALE), 1e-6);
   after = widget_png_render (canvas);
   /* Larger text, black on white: a good part of the picture changes. */
   g_assert_cmpuint (pixel_difference (before, after), >, 500);
@@ -417,6 +424,7 @@ check_projector (GtkApplication *app, GtkWindow *window)
                                       g_variant_new_boolean (FALSE));
   g_assert_false (g_settings_get_boolean (settings, "projector-mode"));
   g_assert_cmpfloat (lab_theme_scale (), ==, 1.0);
+  g_assert_cmpfloat_with_epsilon (lab_model_canvas_get_zoom (board), zoom_before, 1e-6);
   g_assert_false (
     g_variant_get_boolean (g_action_group_get_action_state (G_ACTION_GROUP (window), "projector")));
 }
