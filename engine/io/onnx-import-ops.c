@@ -6,8 +6,8 @@
  * value and let the next layer add a Reshape only when it needs one. */
 #include "config.h"
 
-#include <inttypes.h>
 #include <glib/gi18n-lib.h>
+#include <inttypes.h>
 #include <math.h>
 #include <string.h>
 
@@ -312,10 +312,9 @@ map_gemm (onnx_importer *im, GError **error)
   n = trans_b ? b->value->dims[0] : b->value->dims[1];
   if (a->rank != 2 || a->dims[1] != k)
     {
-      _onnx_node_error (
-        im, error, NN_ERROR_DATA,
-        _ ("A has %" PRId64 " columns but B has %" PRId64 " rows"),
-        a->rank == 2 ? a->dims[1] : -1, k);
+      _onnx_node_error (im, error, NN_ERROR_DATA,
+                        _ ("A has %" PRId64 " columns but B has %" PRId64 " rows"),
+                        a->rank == 2 ? a->dims[1] : -1, k);
       return FALSE;
     }
   if (c != NULL)
@@ -492,6 +491,39 @@ window_pads (onnx_importer *im, int in_h, int in_w, int k, int s, int pads[4], G
   return TRUE;
 }
 
+/* What Conv and ConvTranspose share: one group, weights laid out for the
+ * input's channels (F×C×k×k, or C×F×k×k when transposed), no dilation. */
+static gboolean
+conv_weights_fit (onnx_importer *im, const onnx_value *x, const onnx_value *w, gboolean transposed,
+                  GError **error)
+{
+  if (_onnx_attr_int (im, "group", 1) != 1)
+    return unsupported (im, error, "group", _ ("grouped convolutions are not supported"));
+  if (w->value->rank != 4 || w->value->dims[transposed ? 0 : 1] != x->dims[1])
+    {
+      _onnx_node_error (im, error, NN_ERROR_DATA,
+                        transposed
+                          ? _ ("the weights must be C×F×k×k for the input's %" PRId64 " channels")
+                          : _ ("the weights must be F×C×k×k for the input's %" PRId64 " channels"),
+                        x->dims[1]);
+      return FALSE;
+    }
+  if (!ints_all (im, "dilations", 1))
+    return unsupported (im, error, "dilations", _ ("dilated convolutions are not supported"));
+  return TRUE;
+}
+
+/* The kernel size k of k×k weights; Layerlab's kernels are square. */
+static gboolean
+square_kernel (onnx_importer *im, const onnx_value *w, int *k, GError **error)
+{
+  if (w->value->dims[2] != w->value->dims[3] || w->value->dims[2] > 31)
+    return unsupported (im, error, "kernel_shape",
+                        _ ("Layerlab's kernels are square, at most 31×31"));
+  *k = (int) w->value->dims[2];
+  return TRUE;
+}
+
 static gboolean
 map_conv (onnx_importer *im, GError **error)
 {
@@ -504,22 +536,8 @@ map_conv (onnx_importer *im, GError **error)
 
   if (x == NULL || !require_image (im, x, error) || (w = _onnx_const_input (im, 1, error)) == NULL)
     return FALSE;
-  if (_onnx_attr_int (im, "group", 1) != 1)
-    return unsupported (im, error, "group", _ ("grouped convolutions are not supported"));
-  if (w->value->rank != 4 || w->value->dims[1] != x->dims[1])
-    {
-      _onnx_node_error (
-        im, error, NN_ERROR_DATA,
-        _ ("the weights must be F×C×k×k for the input's %" PRId64 " channels"),
-        x->dims[1]);
-      return FALSE;
-    }
-  if (!ints_all (im, "dilations", 1))
-    return unsupported (im, error, "dilations", _ ("dilated convolutions are not supported"));
-  if (w->value->dims[2] != w->value->dims[3] || w->value->dims[2] > 31)
-    return unsupported (im, error, "kernel_shape",
-                        _ ("Layerlab's kernels are square, at most 31×31"));
-  k = (int) w->value->dims[2];
+  if (!conv_weights_fit (im, x, w, FALSE, error) || !square_kernel (im, w, &k, error))
+    return FALSE;
   if (!square_pair (im, "strides", 1, &s, error))
     return FALSE;
   h = (int) x->dims[2];
@@ -577,25 +595,13 @@ map_conv_transpose (onnx_importer *im, GError **error)
 
   if (x == NULL || !require_image (im, x, error) || (w = _onnx_const_input (im, 1, error)) == NULL)
     return FALSE;
-  if (_onnx_attr_int (im, "group", 1) != 1)
-    return unsupported (im, error, "group", _ ("grouped convolutions are not supported"));
-  if (w->value->rank != 4 || w->value->dims[0] != x->dims[1])
-    {
-      _onnx_node_error (
-        im, error, NN_ERROR_DATA,
-        _ ("the weights must be C×F×k×k for the input's %" PRId64 " channels"),
-        x->dims[1]);
-      return FALSE;
-    }
-  if (!ints_all (im, "dilations", 1))
-    return unsupported (im, error, "dilations", _ ("dilated convolutions are not supported"));
+  if (!conv_weights_fit (im, x, w, TRUE, error))
+    return FALSE;
   if (_onnx_attr (im, "output_shape"))
     return unsupported (im, error, "output_shape",
                         _ ("give the padding instead of the output shape"));
-  if (w->value->dims[2] != w->value->dims[3] || w->value->dims[2] > 31)
-    return unsupported (im, error, "kernel_shape",
-                        _ ("Layerlab's kernels are square, at most 31×31"));
-  k = (int) w->value->dims[2];
+  if (!square_kernel (im, w, &k, error))
+    return FALSE;
   if (!square_pair (im, "strides", 1, &s, error))
     return FALSE;
   pad = MAX (k - s, 0);
@@ -774,10 +780,9 @@ map_batchnorm (onnx_importer *im, GError **error)
   for (int i = 0; i < 4; i++)
     if (c[i]->value->size != (gsize) ch)
       {
-        _onnx_node_error (
-          im, error, NN_ERROR_DATA,
-          _ ("input %d has %zu values, expected one per channel (%" PRId64 ")"), i + 2,
-          c[i]->value->size, ch);
+        _onnx_node_error (im, error, NN_ERROR_DATA,
+                          _ ("input %d has %zu values, expected one per channel (%" PRId64 ")"),
+                          i + 2, c[i]->value->size, ch);
         return FALSE;
       }
   p[0] = _onnx_attr_float (im, "epsilon", 1e-5f);
@@ -1270,8 +1275,8 @@ map_gather (onnx_importer *im, GError **error)
       if (k < 0 || k >= (gint64) data->n_ints)
         {
           g_free (ints);
-          _onnx_node_error (im, error, NN_ERROR_DATA,
-                            _ ("index %" PRId64 " is out of range"), idx->ints[i]);
+          _onnx_node_error (im, error, NN_ERROR_DATA, _ ("index %" PRId64 " is out of range"),
+                            idx->ints[i]);
           return FALSE;
         }
       ints[i] = data->ints[k];

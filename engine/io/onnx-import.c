@@ -5,8 +5,8 @@
  * operator-by-operator mapping is in onnx-import-ops.c. */
 #include "config.h"
 
-#include <inttypes.h>
 #include <glib/gi18n-lib.h>
+#include <inttypes.h>
 #include <stdarg.h>
 #include <string.h>
 
@@ -421,7 +421,7 @@ _onnx_define (onnx_importer *im, int i, int node_id, int rank, const gint64 *dim
     return NULL;
   old = g_hash_table_lookup (im->values, name);
   consumers = old ? old->consumers : 0;
-  v = value_new (im, name); /* replaces the placeholder that counted readers */
+  v = value_new (im, name); /* replaces the entry that only counted its readers */
   v->consumers = consumers;
   v->node_id = node_id;
   v->rank = rank;
@@ -612,10 +612,9 @@ value_info_dims (onnx_importer *im, const Onnx__ValueInfoProto *vi, int *rank, g
         {
           if (d->dim_value < 0 || d->dim_value > G_MAXINT32)
             {
-              g_set_error (
-                error, NN_ERROR, NN_ERROR_DATA,
-                _ ("%s: input '%s': dimension %zu (%" PRId64 ") is out of range"),
-                im->file, vi->name, i + 1, d->dim_value);
+              g_set_error (error, NN_ERROR, NN_ERROR_DATA,
+                           _ ("%s: input '%s': dimension %zu (%" PRId64 ") is out of range"),
+                           im->file, vi->name, i + 1, d->dim_value);
               return FALSE;
             }
           dims[i] = d->dim_value;
@@ -969,7 +968,7 @@ import_graph (onnx_importer *im, const Onnx__ModelProto *m, GPtrArray *constants
         onnx_value *used = g_hash_table_lookup (im->values, g->node[n]->input[i]);
 
         if (used == NULL && g->node[n]->input[i][0] != '\0')
-          used = value_new (im, g->node[n]->input[i]); /* placeholder, counts consumers */
+          used = value_new (im, g->node[n]->input[i]); /* counts consumers until defined */
         if (used)
           used->consumers++;
       }
