@@ -101,37 +101,14 @@ test_export_error (void)
   app_run (check_export_error);
 }
 
-static void
-remove_tree (const char *path)
-{
-  g_autoptr (GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      remove_tree (child);
-    }
-  g_remove (path);
-}
-
 int
 main (int argc, char *argv[])
 {
-  int status;
-  g_autofree char *home = g_dir_make_tmp ("layerlab-home-XXXXXX", NULL);
-  g_autofree char *state = g_build_filename (home, "state", NULL);
-  g_autofree char *data = g_build_filename (home, "data", NULL);
-
   /* Before GLib reads them: no autosave of another run is offered back,
    * and the user's recent list stays as it was. */
-  g_setenv ("XDG_STATE_HOME", state, TRUE);
-  g_setenv ("XDG_DATA_HOME", data, TRUE);
+  app_private_home ();
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/app/interop/export-import-onnx", test_export_import);
   g_test_add_func ("/app/interop/export-error", test_export_error);
-  status = g_test_run ();
-  remove_tree (home);
-  return status;
+  return g_test_run ();
 }

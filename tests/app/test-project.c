@@ -426,33 +426,11 @@ test_gan (void)
   app_run (check_gan);
 }
 
-/* What the run left in its private home. */
-static void
-remove_tree (const char *path)
-{
-  g_autoptr (GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      remove_tree (child);
-    }
-  g_remove (path);
-}
-
 int
 main (int argc, char *argv[])
 {
-  int status;
-  g_autofree char *home = g_dir_make_tmp ("layerlab-home-XXXXXX", NULL);
-  g_autofree char *state = g_build_filename (home, "state", NULL);
-  g_autofree char *data = g_build_filename (home, "data", NULL);
-
-  /* Before GLib reads them: autosaves and the recent list stay private. */
-  g_setenv ("XDG_STATE_HOME", state, TRUE);
-  g_setenv ("XDG_DATA_HOME", data, TRUE);
+  /* before GLib reads them: autosaves and the recent list stay private */
+  app_private_home ();
   g_setenv ("LAYERLAB_AUTOSAVE_SECONDS", "1", TRUE);
   setlocale (LC_ALL, "");
   g_test_init (&argc, &argv, NULL);
@@ -465,7 +443,5 @@ main (int argc, char *argv[])
   g_test_add_func ("/app/project/open-recent", test_open_recent);
   g_test_add_func ("/app/project/gan", test_gan);
   g_test_add_func ("/app/project/preparation", test_preparation);
-  status = g_test_run ();
-  remove_tree (home);
-  return status;
+  return g_test_run ();
 }

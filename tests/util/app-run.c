@@ -1,6 +1,9 @@
 /* app-run.c — see app-run.h. */
 #include "app-run.h"
 
+#include <glib/gstdio.h>
+#include <stdlib.h>
+
 #include "lab-application.h"
 #include "lab-data-page.h"
 #include "widget-png.h"
@@ -137,20 +140,43 @@ on_activate (GApplication *app, gpointer user_data)
   g_application_quit (app);
 }
 
-/* Autosaves and the recent-files list go to folders of this process's own
- * unless a test chose them: a real home's leftovers (an autosave of a
- * crashed run) would otherwise ask to be recovered in the middle of a test. */
-static void
-private_home (void)
-{
-  g_autofree char *home = NULL;
+static char *home_dir;
 
-  if (g_getenv ("XDG_STATE_HOME") != NULL)
+static void
+remove_tree (const char *path)
+{
+  g_autoptr (GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+
+      remove_tree (child);
+    }
+  g_remove (path);
+}
+
+static void
+remove_home (void)
+{
+  remove_tree (home_dir);
+}
+
+void
+app_private_home (void)
+{
+  g_autofree char *state = NULL, *data = NULL;
+
+  if (home_dir != NULL || g_getenv ("XDG_STATE_HOME") != NULL)
     return;
-  home = g_dir_make_tmp ("layerlab-test-home-XXXXXX", NULL);
-  g_assert_nonnull (home);
-  g_setenv ("XDG_STATE_HOME", home, TRUE);
-  g_setenv ("XDG_DATA_HOME", home, TRUE);
+  home_dir = g_dir_make_tmp ("layerlab-test-home-XXXXXX", NULL);
+  g_assert_nonnull (home_dir);
+  state = g_build_filename (home_dir, "state", NULL);
+  data = g_build_filename (home_dir, "data", NULL);
+  g_setenv ("XDG_STATE_HOME", state, TRUE);
+  g_setenv ("XDG_DATA_HOME", data, TRUE);
+  atexit (remove_home);
 }
 
 void
@@ -160,7 +186,7 @@ app_run (AppRunCheck check)
   RunData data = { check, FALSE };
   int status;
 
-  private_home ();
+  app_private_home ();
   app = lab_application_new ();
 
   g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);

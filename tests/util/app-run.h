@@ -12,6 +12,12 @@ typedef void (*AppRunCheck) (GtkApplication *app, GtkWindow *window);
  * drawn at 1280×800, then destroys its windows and quits; fails the test if
  * the check never ran. */
 void app_run (AppRunCheck check);
+/* Points XDG_STATE_HOME and XDG_DATA_HOME at a folder of this process's own
+ * (removed at exit), so autosaves and the recent-files list of one run never
+ * reach another, nor the user's. app_run() calls it; call it first thing in
+ * main() when a test uses those folders before its first app_run(). Does
+ * nothing when XDG_STATE_HOME is already set. */
+void app_private_home (void);
 
 /* The first widget (depth first) with this name, or NULL. */
 GtkWidget *app_find_named (GtkWidget *root, const char *name);
