@@ -47,7 +47,15 @@ set_file (LabWindow *self, GFile *file)
   if (file != NULL)
     {
       g_autofree char *uri = g_file_get_uri (file);
-      gtk_recent_manager_add_item (gtk_recent_manager_get_default (), uri);
+      /* add_item would ask GIO to guess the type on a thread; a project's
+       * type is known, and recording it lets the Files app and other
+       * recent-file lists show a project as one. */
+      GtkRecentData data = {
+        .mime_type = (char *) PROJECT_MIME_TYPE,
+        .app_name = (char *) g_get_application_name (),
+        .app_exec = (char *) "layerlab %u",
+      };
+      gtk_recent_manager_add_full (gtk_recent_manager_get_default (), uri, &data);
     }
   _lab_window_set_modified (self, FALSE);
 }
