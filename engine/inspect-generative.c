@@ -8,39 +8,18 @@
 #include <string.h>
 
 #include "error.h"
-#include "inspect.h"
+#include "inspect-private.h"
 #include "rng.h"
 #include "tensor.h"
 
 #define MAX_IMAGES 256
 
 static gboolean
-check_fits (const nn_model *m, const nn_dataset *ds, GError **error)
-{
-  gsize want = nn_dataset_input_size (ds), have = nn_model_input_size (m);
-
-  if (want != have)
-    {
-      g_set_error (error, NN_ERROR, NN_ERROR_INVALID,
-                   _ ("The model takes %zu input values per sample, but each "
-                      "sample of “%s” has %zu"),
-                   have, ds->name, want);
-      return FALSE;
-    }
-  return TRUE;
-}
-
-static gboolean
 check_indices (const nn_dataset *ds, const int *idx, int n, GError **error)
 {
   for (int i = 0; i < n; i++)
-    if (idx[i] < 0 || idx[i] >= ds->n_samples)
-      {
-        g_set_error (error, NN_ERROR, NN_ERROR_INVALID,
-                     _ ("There is no sample %d in “%s”: it has samples 0 to %d"), idx[i], ds->name,
-                     ds->n_samples - 1);
-        return FALSE;
-      }
+    if (!_nn_inspect_check_sample (ds, idx[i], error))
+      return FALSE;
   return TRUE;
 }
 
@@ -55,7 +34,7 @@ nn_inspect_reconstructions (nn_model *m, const nn_dataset *ds, const int *idx, i
   nn_reconstructions *r;
   double sum = 0;
 
-  if (!check_fits (m, ds, error) || !check_indices (ds, idx, n, error))
+  if (!_nn_inspect_check_model_fits (m, ds, error) || !check_indices (ds, idx, n, error))
     return NULL;
   if (nn_model_output_size (m) != size)
     {
@@ -146,7 +125,7 @@ nn_inspect_latent (nn_model *m, const nn_dataset *ds, const int *idx, int n, GEr
   nn_latent *l;
   nn_shape shape;
 
-  if (!check_fits (m, ds, error) || !check_indices (ds, idx, n, error))
+  if (!_nn_inspect_check_model_fits (m, ds, error) || !check_indices (ds, idx, n, error))
     return NULL;
   k = bottleneck (m);
   if (k < 0)

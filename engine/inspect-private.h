@@ -1,6 +1,6 @@
 /* inspect-private.h — what inspect.c and the files of each Inside view
  * (inspect-activations.c, -confusion.c, -saliency.c, -boundary.c,
- * -histograms.c) share. For engine/inspect*.c only. */
+ * -histograms.c, -generative.c) share. For engine/inspect*.c only. */
 #pragma once
 
 #include "inspect.h"

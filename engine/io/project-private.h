@@ -1,5 +1,5 @@
 /* project-private.h — what project.c (the project, its weights, writing)
- * and project-read.c (reading and validating a file) share. */
+ * and project-read*.c (reading and validating a file) share. */
 #pragma once
 
 #include "io/project.h"

@@ -1,5 +1,5 @@
 /* project.c — .layerlab projects (see project.h): the project itself, its
- * weights, and writing it through JsonBuilder. Reading is project-read.c. */
+ * weights, and writing it through JsonBuilder. Reading is project-read*.c. */
 #include "config.h"
 
 #include <glib/gi18n-lib.h>
