@@ -47,9 +47,10 @@ typedef struct
   double min, max, def;
   const char *const *choices;       /* NN_PARAM_ENUM: NULL-terminated stable ids */
   const char *const *choice_labels; /* NN_PARAM_ENUM: N_() labels, same order */
+  gboolean advanced; /* rarely changed: the builder folds it under "More options" */
 } nn_param_spec;
 
-#define NN_MAX_PARAMS  10
+#define NN_MAX_PARAMS  12
 #define NN_MAX_INPUTS  8
 #define NN_MAX_WEIGHTS 4
 

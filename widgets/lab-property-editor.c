@@ -1,5 +1,8 @@
 /* lab-property-editor.c — rows built from the layer kind's parameter specs,
- * rebuilt when the kind changes and updated in place otherwise. */
+ * rebuilt when the kind changes and updated in place otherwise. Parameters
+ * marked advanced (rarely changed: a Conv2D's groups, dilation ...) go in a
+ * "More options" expander below the others, collapsed unless one of them
+ * is away from its default. */
 #include "config.h"
 
 #include <adwaita.h>
@@ -23,6 +26,8 @@ struct _LabPropertyEditor
   GtkWidget *shape_row;
   GtkWidget *weights_row;
   GtkWidget *params_group;
+  GtkWidget *advanced_expander;
+  GtkWidget *advanced_list;
 
   nn_layer_desc desc;
   GtkWidget *editors[NN_MAX_PARAMS];
@@ -167,7 +172,10 @@ remove_param_rows (LabPropertyEditor *self)
 {
   for (int i = 0; i < NN_MAX_PARAMS; i++)
     {
-      if (self->param_rows[i] != NULL)
+      if (self->param_rows[i] != NULL &&
+          gtk_widget_get_parent (self->param_rows[i]) == self->advanced_list)
+        gtk_list_box_remove (GTK_LIST_BOX (self->advanced_list), self->param_rows[i]);
+      else if (self->param_rows[i] != NULL)
         adw_preferences_group_remove (ADW_PREFERENCES_GROUP (self->params_group),
                                       self->param_rows[i]);
       self->param_rows[i] = NULL;
@@ -205,6 +213,7 @@ lab_property_editor_set_layer (LabPropertyEditor *self, const char *name, const 
 {
   g_autofree char *dims = NULL;
   g_autofree char *count = NULL;
+  gboolean other;
 
   g_return_if_fail (LAB_IS_PROPERTY_EDITOR (self));
 
@@ -214,21 +223,50 @@ lab_property_editor_set_layer (LabPropertyEditor *self, const char *name, const 
       return;
     }
 
+  /* another node (or kind) than the one shown: a new name or ops */
+  other = desc->ops != self->desc.ops ||
+          g_strcmp0 (gtk_editable_get_text (GTK_EDITABLE (self->name_row)), name) != 0;
   self->updating = TRUE;
   if (desc->ops != self->desc.ops)
     {
+      int n_basic = 0, n_advanced = 0;
+
       remove_param_rows (self);
       self->desc = *desc;
       for (int i = 0; i < desc->ops->n_params; i++)
         {
+          const nn_param_spec *spec = &desc->ops->params[i];
+
           self->param_rows[i] = make_row (self, i);
-          adw_preferences_group_add (ADW_PREFERENCES_GROUP (self->params_group),
-                                     self->param_rows[i]);
+          if (spec->advanced)
+            {
+              gtk_list_box_append (GTK_LIST_BOX (self->advanced_list), self->param_rows[i]);
+              n_advanced++;
+            }
+          else
+            {
+              adw_preferences_group_add (ADW_PREFERENCES_GROUP (self->params_group),
+                                         self->param_rows[i]);
+              n_basic++;
+            }
         }
-      gtk_widget_set_visible (self->params_group, desc->ops->n_params > 0);
+      gtk_widget_set_visible (self->params_group, n_basic > 0);
+      gtk_widget_set_visible (self->advanced_expander, n_advanced > 0);
     }
   self->desc = *desc;
   push_values (self);
+  /* a node with advanced settings in use (an imported depthwise
+   * convolution) shows them; the user's own opening and closing stands
+   * while they edit the same node */
+  if (other)
+    {
+      gboolean in_use = FALSE;
+
+      for (int i = 0; i < desc->ops->n_params; i++)
+        in_use =
+          in_use || (desc->ops->params[i].advanced && desc->p[i] != desc->ops->params[i].def);
+      gtk_expander_set_expanded (GTK_EXPANDER (self->advanced_expander), in_use);
+    }
 
   gtk_label_set_label (GTK_LABEL (self->title), _ (desc->ops->name));
   gtk_label_set_label (GTK_LABEL (self->summary), _ (desc->ops->summary));
@@ -329,6 +367,19 @@ make_layer_page (LabPropertyEditor *self)
   self->params_group = adw_preferences_group_new ();
   adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (self->params_group), _ ("Settings"));
   gtk_box_append (GTK_BOX (box), self->params_group);
+
+  self->advanced_list = gtk_list_box_new ();
+  gtk_list_box_set_selection_mode (GTK_LIST_BOX (self->advanced_list), GTK_SELECTION_NONE);
+  gtk_widget_add_css_class (self->advanced_list, "boxed-list");
+  gtk_widget_set_margin_top (self->advanced_list, 6);
+  self->advanced_expander = gtk_expander_new (_ ("More options"));
+  /* reads as a heading, like the Settings group's title above it */
+  gtk_widget_add_css_class (gtk_expander_get_label_widget (GTK_EXPANDER (self->advanced_expander)),
+                            "heading");
+  gtk_widget_set_name (self->advanced_expander, "more-options");
+  gtk_expander_set_child (GTK_EXPANDER (self->advanced_expander), self->advanced_list);
+  gtk_widget_set_visible (self->advanced_expander, FALSE);
+  gtk_box_append (GTK_BOX (box), self->advanced_expander);
   return box;
 }
 

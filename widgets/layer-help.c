@@ -70,11 +70,15 @@ static const LabHelp layers[] = {
   { "conv2d",
     N_ ("Slides small learnt filters over the image; each filter answers how strongly its "
         "pattern (an edge, a corner, a texture) appears at each place. Weights are shared across "
-        "positions, so it needs far fewer of them than a Dense layer."),
-    "<i>y</i><sub>f,i,j</sub> = <i>b</i><sub>f</sub> + ∑<sub>c</sub> ∑<sub>u,v</sub> "
-    "<i>W</i><sub>f,c,u,v</sub> · <i>x</i><sub>c, s·i+u, s·j+v</sub>\n"
-    "<i>H</i><sub>out</sub> = ⌊(<i>H</i> + 2<i>p</i> − <i>k</i>) / <i>s</i>⌋ + 1",
-    N_ ("f: filter, c: input channel, k: kernel size, s: stride, p: padding on each side"),
+        "positions, so it needs far fewer of them than a Dense layer. Under More options, "
+        "dilation spreads the filter's taps apart to see further with the same weights, and "
+        "groups split the channels so each filter sees only its own slice."),
+    "<i>y</i><sub>f,i,j</sub> = <i>b</i><sub>f</sub> + ∑<sub>c ∈ group(f)</sub> "
+    "∑<sub>u,v</sub> <i>W</i><sub>f,c,u,v</sub> · <i>x</i><sub>c, s·i+d·u−p, s·j+d·v−p</sub>\n"
+    "<i>H</i><sub>out</sub> = ⌊(<i>H</i> + 2<i>p</i> − <i>d</i>(<i>k</i> − 1) − 1) / "
+    "<i>s</i>⌋ + 1",
+    N_ ("f: filter, c: input channel in the filter's group, k: kernel size, s: stride, "
+        "p: padding on each side, d: dilation (1: no gaps)"),
     { { "filters", N_ ("Filters"),
         N_ ("More filters find more kinds of pattern; doubling them doubles the layer's cost.") },
       { "kernel", N_ ("Kernel size"),
@@ -86,7 +90,22 @@ static const LabHelp layers[] = {
         N_ ("'Same' pads the border so the size stays; 'valid' does not, and the image shrinks by "
             "kernel − 1.") },
       { "use_bias", N_ ("Use bias"),
-        N_ ("Turn it off before BatchNorm, which adds its own offset.") } } },
+        N_ ("Turn it off before BatchNorm, which adds its own offset.") },
+      { "kernel_width", N_ ("Kernel width"),
+        N_ ("0 keeps the kernel square; a 1×k or k×1 kernel looks along one axis only.") },
+      { "stride_width", N_ ("Stride across"),
+        N_ ("0 uses Stride; another value steps across and down by different amounts.") },
+      { "pad", N_ ("Padding rows"),
+        N_ ("Explicit padding above and below: 1 with a 3×3 kernel and stride 1 keeps the "
+            "size, as PyTorch's padding=1.") },
+      { "pad_width", N_ ("Padding columns"),
+        N_ ("Explicit padding left and right; −1 uses Padding rows.") },
+      { "dilation", N_ ("Dilation"),
+        N_ ("Spreads the kernel's taps apart: a 3×3 kernel with dilation 2 sees a 5×5 area "
+            "with 9 weights.") },
+      { "groups", N_ ("Groups"),
+        N_ ("G groups cost G times less; as many groups as channels is a depthwise convolution, "
+            "MobileNet's cheap filter per channel.") } } },
   { "conv2d_transpose",
     N_ ("The way back from a convolution: each input value stamps a learnt patch onto a larger "
         "output. Decoders and GAN generators use it to grow images."),
@@ -101,7 +120,20 @@ static const LabHelp layers[] = {
       { "stride", N_ ("Stride"), N_ ("A stride of 2 doubles the width and height.") },
       { "padding", N_ ("Padding"), N_ ("'Same' makes the output exactly stride times larger.") },
       { "use_bias", N_ ("Use bias"),
-        N_ ("Turn it off before BatchNorm, which adds its own offset.") } } },
+        N_ ("Turn it off before BatchNorm, which adds its own offset.") },
+      { "kernel_width", N_ ("Kernel width"), N_ ("0 keeps the patch square.") },
+      { "stride_width", N_ ("Stride across"),
+        N_ ("0 uses Stride; another value grows the width and height by different factors.") },
+      { "pad", N_ ("Padding rows"),
+        N_ ("Explicit padding: rows taken off the top and bottom of the output, as PyTorch's "
+            "padding.") },
+      { "pad_width", N_ ("Padding columns"),
+        N_ ("Columns taken off the left and right; −1 uses Padding rows.") },
+      { "output_padding", N_ ("Output padding"),
+        N_ ("Adds rows and columns at the bottom and right, to reach the exact size a "
+            "strided convolution came from.") },
+      { "dilation", N_ ("Dilation"),
+        N_ ("Spreads the patch's cells apart, as in a dilated convolution.") } } },
   { "upsampling2d",
     N_ ("Enlarges an image by repeating each pixel; nothing is learnt. Followed by a convolution "
         "it is a simple, artefact-free way up in a decoder."),
@@ -113,18 +145,53 @@ static const LabHelp layers[] = {
         "model cares less about exactly where a pattern was."),
     "<i>y</i><sub>c,i,j</sub> = max<sub>0 ≤ u,v &lt; k</sub> <i>x</i><sub>c, s·i+u, "
     "s·j+v</sub>",
-    N_ ("k: window size, s: stride"),
+    N_ ("k: window size, s: stride; with padding the windows start before the image"),
     { { "size", N_ ("Window size"), N_ ("A window of 2 halves the width and height.") },
       { "stride", N_ ("Stride"),
-        N_ ("Smaller than the window makes windows overlap; 0 uses the window size.") } } },
+        N_ ("Smaller than the window makes windows overlap; 0 uses the window size.") },
+      { "padding", N_ ("Padding"),
+        N_ ("'Same' keeps the size (divided by the stride) as Keras does; explicit pads as "
+            "PyTorch does. A padded cell never wins.") },
+      { "pad", N_ ("Padding rows"),
+        N_ ("Explicit padding on each side, at most half the window: 1 with a 3×3 window and "
+            "stride 1 keeps the size.") },
+      { "size_width", N_ ("Window width"),
+        N_ ("0 keeps the window square; a k×1 window pools along one axis only.") },
+      { "stride_width", N_ ("Stride across"),
+        N_ ("0 uses Stride; another value steps across and down by different amounts.") },
+      { "pad_width", N_ ("Padding columns"),
+        N_ ("Explicit padding left and right; −1 uses Padding rows.") },
+      { "ceil_mode", N_ ("Keep partial windows"),
+        N_ ("Also pools the last windows that run past the edge instead of dropping those rows "
+            "and columns.") },
+      { "dilation", N_ ("Dilation"),
+        N_ ("Spreads the window's cells apart: a larger view at the same cost.") } } },
   { "avgpool2d",
     N_ ("Averages each small window: a smaller, smoother image."),
     "<i>y</i><sub>c,i,j</sub> = (1 / <i>k</i>²) ∑<sub>u,v</sub> <i>x</i><sub>c, s·i+u, "
     "s·j+v</sub>",
-    N_ ("k: window size, s: stride"),
+    N_ ("k: window size (k² cells, fewer at a padded edge), s: stride"),
     { { "size", N_ ("Window size"), N_ ("A window of 2 halves the width and height.") },
       { "stride", N_ ("Stride"),
-        N_ ("Smaller than the window makes windows overlap; 0 uses the window size.") } } },
+        N_ ("Smaller than the window makes windows overlap; 0 uses the window size.") },
+      { "padding", N_ ("Padding"),
+        N_ ("'Same' keeps the size (divided by the stride) and averages only the image's "
+            "cells, as Keras does; explicit pads as PyTorch does.") },
+      { "pad", N_ ("Padding rows"),
+        N_ ("Explicit padding on each side, at most half the window: 1 with a 3×3 window and "
+            "stride 1 keeps the size.") },
+      { "size_width", N_ ("Window width"),
+        N_ ("0 keeps the window square; a k×1 window pools along one axis only.") },
+      { "stride_width", N_ ("Stride across"),
+        N_ ("0 uses Stride; another value steps across and down by different amounts.") },
+      { "pad_width", N_ ("Padding columns"),
+        N_ ("Explicit padding left and right; −1 uses Padding rows.") },
+      { "ceil_mode", N_ ("Keep partial windows"),
+        N_ ("Also averages the last windows that run past the edge, over the cells they "
+            "have.") },
+      { "count_pad", N_ ("Count padding"),
+        N_ ("With explicit padding, on: the padded zeros count (PyTorch's default), so edges "
+            "come out darker; off: only the image's cells.") } } },
   { "globalavgpool2d",
     N_ ("Averages each channel over the whole image: one number per channel, whatever the "
         "image's size. A light replacement for Flatten and a large Dense layer."),
@@ -173,15 +240,22 @@ static const LabHelp layers[] = {
     "<b>n</b><sub>t</sub> = tanh(<b>W</b><sub>n</sub> <b>x</b><sub>t</sub> + "
     "<b>r</b><sub>t</sub> ⊙ (<b>U</b><sub>n</sub> <b>h</b><sub>t−1</sub> + "
     "<b>b</b><sub>n</sub>))\n"
+    "<b>n</b><sub>t</sub> = tanh(<b>W</b><sub>n</sub> <b>x</b><sub>t</sub> + "
+    "<b>U</b><sub>n</sub> (<b>r</b><sub>t</sub> ⊙ <b>h</b><sub>t−1</sub>) + "
+    "<b>b</b><sub>n</sub>)\n"
     "<b>h</b><sub>t</sub> = (1 − <b>z</b><sub>t</sub>) ⊙ <b>n</b><sub>t</sub> + "
     "<b>z</b><sub>t</sub> ⊙ <b>h</b><sub>t−1</sub>",
     N_ ("r: reset gate, z: update gate, n: candidate state, h: state; σ: sigmoid, ⊙: "
-        "element-wise product"),
+        "element-wise product. The first n is PyTorch's GRU, the default; the second, with "
+        "“Reset after product” off, is the original GRU that ONNX files use by default."),
     { { "units", N_ ("Units"),
         N_ ("A larger state remembers more; each unit costs three sets of weights.") },
       { "return_sequences", N_ ("Return sequences"),
         N_ ("On: the state of every step (to stack another recurrent layer). Off: only the last "
-            "state (to classify the whole sequence).") } } },
+            "state (to classify the whole sequence).") },
+      { "reset_after", N_ ("Reset after product"),
+        N_ ("Which of the two formulas for n the layer computes: on, PyTorch's; off, the original "
+            "GRU's. Both learn about as well; keep the one of the model you imported.") } } },
   { "batchnorm",
     N_ ("Rescales each channel to mean 0 and variance 1 over the batch, then lets the model "
         "choose its own scale and offset. Training gets steadier and tolerates larger learning "

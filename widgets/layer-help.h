@@ -18,7 +18,7 @@
 
 G_BEGIN_DECLS
 
-#define LAB_HELP_MAX_PARAMS 6
+#define LAB_HELP_MAX_PARAMS 12
 
 typedef struct
 {

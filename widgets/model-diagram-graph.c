@@ -56,7 +56,8 @@ input_details (const nn_node *node)
 }
 
 /* "Filters 32 · Kernel 3": two parameters a line, choices by their short
- * id, so that a card stays narrow. */
+ * id, so that a card stays narrow; at most six, leaving out advanced ones
+ * left at their default (a Conv2D's groups of 1). */
 static GStrv
 node_details (const nn_node *node)
 {
@@ -73,11 +74,14 @@ node_details (const nn_node *node)
           return g_strv_builder_end (lines);
         }
     }
-  for (int i = 0; i < ops->n_params && i < 6; i++)
+  for (int i = 0, shown = 0; i < ops->n_params && shown < 6; i++)
     {
       const nn_param_spec *spec = &ops->params[i];
       double v = node->desc.p[i];
 
+      if (spec->advanced && v == spec->def)
+        continue;
+      shown++;
       if (line->len > 0)
         g_string_append (line, " · ");
       g_string_append_printf (line, "%s ", _ (spec->label));
@@ -96,12 +100,14 @@ node_details (const nn_node *node)
             g_string_append (line, spec->choices[(int) v]);
             break;
         }
-      if (i % 2 == 1 || i == ops->n_params - 1)
+      if (shown % 2 == 0)
         {
           g_strv_builder_add (lines, line->str);
           g_string_truncate (line, 0);
         }
     }
+  if (line->len > 0)
+    g_strv_builder_add (lines, line->str);
   return g_strv_builder_end (lines);
 }
 

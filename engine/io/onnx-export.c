@@ -315,58 +315,114 @@ export_dense (exporter *ex, const layer *l)
   attr_int (ex, n, "transB", 1);
 }
 
+/* Conv2D/Conv2DTranspose as conv2d.c and conv2d_transpose.c read their
+ * parameters: kh×kw kernels, sh×sw strides, dilation, groups (Conv2D),
+ * 'same' with the odd pixel at the end, 'explicit' as PyTorch's padding. */
 static void
 export_conv (exporter *ex, const layer *l, gboolean transpose)
 {
-  const int k = (int) param (l, "kernel"), s = (int) param (l, "stride");
-  const gboolean same = param (l, "padding") == 1;
-  const gint64 kernel[] = { k, k }, strides[] = { s, s };
+  const int kh = (int) param (l, "kernel"), sh = (int) param (l, "stride");
+  const int kw = param (l, "kernel_width") > 0 ? (int) param (l, "kernel_width") : kh;
+  const int sw = param (l, "stride_width") > 0 ? (int) param (l, "stride_width") : sh;
+  const int padding = (int) param (l, "padding"), dilation = (int) param (l, "dilation");
+  const int groups = transpose ? 1 : (int) param (l, "groups");
+  const int ph = (int) param (l, "pad");
+  const int pw = param (l, "pad_width") >= 0 ? (int) param (l, "pad_width") : ph;
+  const int k[] = { kh, kw }, s[] = { sh, sw };
+  const gint64 kernel[] = { kh, kw }, strides[] = { sh, sw }, dilations[] = { dilation, dilation };
   const char *w = add_weight (ex, l->node, "weight");
   const char *b = add_weight (ex, l->node, "bias");
   Onnx__NodeProto *n;
-  gint64 pads[4] = { 0 };
+  gint64 pads[4] = { 0 }, extra[2] = { 0 };
 
   n = add_op (ex, transpose ? "ConvTranspose" : "Conv", l->node->name,
               (const char *[]){ l->in[0], w, b, NULL }, l->out);
   attr_ints (ex, n, "kernel_shape", kernel, 2);
   attr_ints (ex, n, "strides", strides, 2);
-  if (same && !transpose)
+  if (dilation != 1)
+    attr_ints (ex, n, "dilations", dilations, 2);
+  if (groups != 1)
+    attr_int (ex, n, "group", groups);
+  for (int axis = 0; axis < 2; axis++)
     {
-      /* as conv2d.c: out = ceil(in / stride), the odd pixel at the end */
-      for (int axis = 0; axis < 2; axis++)
+      const int ek = (k[axis] - 1) * dilation + 1;
+
+      if (padding == 2)
         {
+          pads[axis] = pads[2 + axis] = axis == 0 ? ph : pw;
+          if (transpose)
+            extra[axis] = (gint64) param (l, "output_padding");
+        }
+      else if (padding == 1 && !transpose)
+        {
+          /* as conv2d.c: out = ceil(in / stride), the odd pixel at the end */
           const int in = l->in_shape[0].dim[1 + axis], out = l->out_shape->dim[1 + axis];
-          const int total = MAX ((out - 1) * s + k - in, 0);
+          const int total = MAX ((out - 1) * s[axis] + ek - in, 0);
           pads[axis] = total / 2;
           pads[2 + axis] = total - total / 2;
         }
-      attr_ints (ex, n, "pads", pads, 4);
+      else if (padding == 1 && ek >= s[axis])
+        {
+          /* as conv2d_transpose.c: the full output cropped by k − s pixels */
+          pads[axis] = (ek - s[axis]) / 2;
+          pads[2 + axis] = (ek - s[axis]) - (ek - s[axis]) / 2;
+        }
+      else if (padding == 1)
+        /* the full output is s − k pixels short of in × s: bias only there */
+        extra[axis] = s[axis] - ek;
     }
-  else if (same && k >= s)
-    {
-      /* as conv2d_transpose.c: the full output cropped by k − s pixels */
-      pads[0] = pads[1] = (k - s) / 2;
-      pads[2] = pads[3] = (k - s) - (k - s) / 2;
-      attr_ints (ex, n, "pads", pads, 4);
-    }
-  else if (same)
-    {
-      /* the full output is s − k pixels short of in × s: bias only there */
-      const gint64 extra[] = { s - k, s - k };
-      attr_ints (ex, n, "output_padding", extra, 2);
-    }
+  if (pads[0] || pads[1] || pads[2] || pads[3])
+    attr_ints (ex, n, "pads", pads, 4);
+  if (extra[0] || extra[1])
+    attr_ints (ex, n, "output_padding", extra, 2);
 }
 
+/* MaxPool2D/AvgPool2D as pooling.c reads its parameters: a kh×kw window,
+ * sh×sw strides, 'same' padding with the odd cell at the end (ONNX's
+ * SAME_UPPER, written as pads), explicit padding as PyTorch's. */
 static void
 export_pool (exporter *ex, const layer *l, const char *op)
 {
-  const int k = (int) param (l, "size"), stride = (int) param (l, "stride");
-  const int s = stride > 0 ? stride : k;
-  const gint64 kernel[] = { k, k }, strides[] = { s, s };
+  const gboolean max = g_str_equal (op, "MaxPool");
+  const int kh = (int) param (l, "size");
+  const int kw = param (l, "size_width") > 0 ? (int) param (l, "size_width") : kh;
+  const int stride = (int) param (l, "stride");
+  const int sh = stride > 0 ? stride : kh;
+  const int sw = param (l, "stride_width") > 0 ? (int) param (l, "stride_width")
+                 : stride > 0                  ? stride
+                                               : kw;
+  const int padding = (int) param (l, "padding"), dilation = max ? (int) param (l, "dilation") : 1;
+  const gint64 kernel[] = { kh, kw }, strides[] = { sh, sw }, dilations[] = { dilation, dilation };
+  gint64 pads[4] = { 0 };
   Onnx__NodeProto *n = add_op (ex, op, l->node->name, (const char *[]){ l->in[0], NULL }, l->out);
 
+  if (padding == 1)
+    for (int axis = 0; axis < 2; axis++)
+      {
+        const int in = l->in_shape[0].dim[1 + axis], out = l->out_shape->dim[1 + axis];
+        const int span = ((axis ? kw : kh) - 1) * dilation + 1;
+        const int total = MAX ((out - 1) * (axis ? sw : sh) + span - in, 0);
+
+        pads[axis] = total / 2;
+        pads[2 + axis] = total - total / 2;
+      }
+  else if (padding == 2)
+    {
+      pads[0] = pads[2] = (int) param (l, "pad");
+      pads[1] = pads[3] = param (l, "pad_width") >= 0 ? (int) param (l, "pad_width") : pads[0];
+    }
   attr_ints (ex, n, "kernel_shape", kernel, 2);
   attr_ints (ex, n, "strides", strides, 2);
+  if (pads[0] || pads[1] || pads[2] || pads[3])
+    attr_ints (ex, n, "pads", pads, 4);
+  /* 'same' windows all fit once padded: ceil_mode would change nothing */
+  if (padding != 1 && param (l, "ceil_mode") != 0)
+    attr_int (ex, n, "ceil_mode", 1);
+  if (dilation > 1)
+    attr_ints (ex, n, "dilations", dilations, 2);
+  /* ONNX's default is 0; PyTorch's and Layerlab's explicit padding count */
+  if (!max && padding == 2 && param (l, "count_pad") != 0 && (pads[0] || pads[1]))
+    attr_int (ex, n, "count_include_pad", 1);
 }
 
 static void
@@ -504,8 +560,10 @@ export_recurrent (exporter *ex, const layer *l, const char *op, int G)
   n = add_node (ex, op, l->node->name, (const char *[]){ x_t, w, r, b, NULL },
                 (const char *[]){ seq ? y : "", seq ? "" : y_h, NULL });
   attr_int (ex, n, "hidden_size", H);
+  /* 0, the original GRU, is ONNX's default, but runtimes differ on
+   * whether they support it, so it is written either way */
   if (G == 3)
-    attr_int (ex, n, "linear_before_reset", 1);
+    attr_int (ex, n, "linear_before_reset", param (l, "reset_after") != 0.0);
 
   if (seq)
     {

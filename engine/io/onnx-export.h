@@ -42,7 +42,7 @@
  *                  unknown token): Round, GreaterOrEqual, Less, And, Where,
  *                  Cast(int64), then Gather(W, ids, axis 0)
  *   SimpleRNN, LSTM, GRU  Transpose([1,0,2]) to [T, N, F], RNN / LSTM / GRU
- *                  (hidden_size; GRU linear_before_reset = 1) with W, R and B
+ *                  (hidden_size; GRU linear_before_reset from reset_after) with W, R and B
  *                  in ONNX's gate order (LSTM i,o,f,c; GRU z,r,h), then
  *                  Squeeze(Y_h, [0]) for the last state, or Squeeze(Y, [1])
  *                  and Transpose([1,0,2]) for return_sequences

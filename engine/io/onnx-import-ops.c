@@ -16,21 +16,9 @@
 
 #define LAYER(id) nn_layer_lookup (id)
 
-static gboolean
-unsupported (onnx_importer *im, GError **error, const char *attr, const char *why)
-{
-  _onnx_node_error (im, error, NN_ERROR_UNSUPPORTED, _ ("attribute %s is not supported: %s"), attr,
-                    why);
-  return FALSE;
-}
-
-/* For what is not an attribute: an input, an output, a combination. */
-static gboolean
-unsupported_use (onnx_importer *im, GError **error, const char *what, const char *why)
-{
-  _onnx_node_error (im, error, NN_ERROR_UNSUPPORTED, _ ("%s is not supported: %s"), what, why);
-  return FALSE;
-}
+/* Short names for the shared error helpers (onnx-import.c). */
+#define unsupported     _onnx_unsupported
+#define unsupported_use _onnx_unsupported_use
 
 /* TRUE when the ints attribute is absent or every element equals value. */
 static gboolean
@@ -41,32 +29,6 @@ ints_all (onnx_importer *im, const char *name, gint64 value)
   for (gsize i = 0; a && i < a->n_ints; i++)
     if (a->ints[i] != value)
       return FALSE;
-  return TRUE;
-}
-
-/* A square pair from an ints attribute ([k, k]); def when absent. */
-static gboolean
-square_pair (onnx_importer *im, const char *name, int def, int *value, GError **error)
-{
-  const Onnx__AttributeProto *a = _onnx_attr (im, name);
-
-  *value = def;
-  if (a == NULL || a->n_ints == 0)
-    return TRUE;
-  if (a->n_ints != 2 || a->ints[0] != a->ints[1] || a->ints[0] < 1 || a->ints[0] > 64)
-    {
-      g_autofree char *what = NULL;
-      GString *list = g_string_new (name);
-
-      for (gsize i = 0; i < a->n_ints; i++)
-        g_string_append_printf (list, "%s%" G_GINT64_FORMAT, i ? ", " : "=[", a->ints[i]);
-      g_string_append (list, "]");
-      what = g_string_free (list, FALSE);
-      return unsupported (im, error, what,
-                          _ ("Layerlab's 2-D layers use the same size (1 to 64) in both "
-                             "directions"));
-    }
-  *value = (int) a->ints[0];
   return TRUE;
 }
 
@@ -452,263 +414,548 @@ match_padding (int in, int k, int s, int pad_begin, int out)
   return -1;
 }
 
-/* Pads (begin h, begin w, end h, end w) from pads or auto_pad for a forward
- * window of k with stride s over in_h × in_w. */
+/* The node id of x as Layerlab's image: N×C×H×W as it is, N×C×L as a
+ * C×L×1 image (a 1-D layer is its 2-D form over one column), or -1 with an
+ * error for other ranks. */
 static gboolean
-window_pads (onnx_importer *im, int in_h, int in_w, int k, int s, int pads[4], GError **error)
+require_image_1d_2d (onnx_importer *im, const onnx_value *x, GError **error)
 {
-  g_autofree char *auto_pad = _onnx_attr_string (im, "auto_pad", "NOTSET");
-  const Onnx__AttributeProto *a = _onnx_attr (im, "pads");
-
-  memset (pads, 0, sizeof (int) * 4);
-  if (g_str_equal (auto_pad, "SAME_UPPER") || g_str_equal (auto_pad, "SAME_LOWER"))
+  if (x->batch_axis != 0 || (x->rank != 3 && x->rank != 4))
     {
-      int in[2] = { in_h, in_w };
-
-      for (int i = 0; i < 2; i++)
-        {
-          int out = (in[i] + s - 1) / s, total = MAX ((out - 1) * s + k - in[i], 0);
-          int small = total / 2;
-
-          pads[i] = g_str_equal (auto_pad, "SAME_UPPER") ? small : total - small;
-          pads[i + 2] = total - pads[i];
-        }
-      return TRUE;
-    }
-  if (!g_str_equal (auto_pad, "NOTSET") && !g_str_equal (auto_pad, "VALID"))
-    return unsupported (im, error, "auto_pad", auto_pad);
-  if (a && g_str_equal (auto_pad, "NOTSET"))
-    {
-      if (a->n_ints != 4)
-        return unsupported (im, error, "pads", _ ("expected 4 values for a 2-D window"));
-      for (int i = 0; i < 4; i++)
-        {
-          if (a->ints[i] < 0 || a->ints[i] > 64)
-            return unsupported (im, error, "pads", _ ("values must be between 0 and 64"));
-          pads[i] = (int) a->ints[i];
-        }
-    }
-  return TRUE;
-}
-
-/* What Conv and ConvTranspose share: one group, weights laid out for the
- * input's channels (F×C×k×k, or C×F×k×k when transposed), no dilation. */
-static gboolean
-conv_weights_fit (onnx_importer *im, const onnx_value *x, const onnx_value *w, gboolean transposed,
-                  GError **error)
-{
-  if (_onnx_attr_int (im, "group", 1) != 1)
-    return unsupported (im, error, "group", _ ("grouped convolutions are not supported"));
-  if (w->value->rank != 4 || w->value->dims[transposed ? 0 : 1] != x->dims[1])
-    {
-      _onnx_node_error (im, error, NN_ERROR_DATA,
-                        transposed
-                          ? _ ("the weights must be C×F×k×k for the input's %" PRId64 " channels")
-                          : _ ("the weights must be F×C×k×k for the input's %" PRId64 " channels"),
-                        x->dims[1]);
+      _onnx_node_error (im, error, NN_ERROR_UNSUPPORTED,
+                        _ ("only 1-D and 2-D images (N×C×L and N×C×H×W tensors) are supported; "
+                           "'%s' has %d axes"),
+                        x->name, x->rank);
       return FALSE;
     }
-  if (!ints_all (im, "dilations", 1))
-    return unsupported (im, error, "dilations", _ ("dilated convolutions are not supported"));
   return TRUE;
 }
 
-/* The kernel size k of k×k weights; Layerlab's kernels are square. */
-static gboolean
-square_kernel (onnx_importer *im, const onnx_value *w, int *k, GError **error)
+static int
+use_as_image (onnx_importer *im, onnx_value *x, GError **error)
 {
-  if (w->value->dims[2] != w->value->dims[3] || w->value->dims[2] > 31)
-    return unsupported (im, error, "kernel_shape",
-                        _ ("Layerlab's kernels are square, at most 31×31"));
-  *k = (int) w->value->dims[2];
-  return TRUE;
-}
+  static const char *const reshape_ids[] = { "channels", "height", "width", NULL };
+  double rp[3];
+  int in;
 
-static gboolean
-map_conv (onnx_importer *im, GError **error)
-{
-  onnx_value *x = _onnx_runtime_input (im, 0, error), *w, *b = _onnx_input (im, 2);
-  static const char *const ids[] = { "filters", "kernel", "stride", "padding", "use_bias", NULL };
-  int k, s, pads[4], h, wd, oh, ow, ph, pw, id, in;
-  gint64 f, out_dims[4];
-  double p[5];
-  nn_shape shape;
-
-  if (x == NULL || !require_image (im, x, error) || (w = _onnx_const_input (im, 1, error)) == NULL)
-    return FALSE;
-  if (!conv_weights_fit (im, x, w, FALSE, error) || !square_kernel (im, w, &k, error))
-    return FALSE;
-  if (!square_pair (im, "strides", 1, &s, error))
-    return FALSE;
-  h = (int) x->dims[2];
-  wd = (int) x->dims[3];
-  if (!window_pads (im, h, wd, k, s, pads, error))
-    return FALSE;
-  oh = (h + pads[0] + pads[2] - k) / s + 1;
-  ow = (wd + pads[1] + pads[3] - k) / s + 1;
-  ph = match_padding (h, k, s, pads[0], oh);
-  pw = match_padding (wd, k, s, pads[1], ow);
-  if (ph < 0 || ph != pw || s > 16)
-    return unsupported (im, error, "pads",
-                        _ ("this padding and stride are neither Layerlab's valid nor its same "
-                           "padding"));
-  f = w->value->dims[0];
-  if (b != NULL && (!b->is_const || b->value == NULL || b->value->size != (gsize) f))
-    return unsupported_use (im, error, _ ("the bias input B"),
-                            _ ("the bias must be a constant with one value per filter"));
-  p[0] = (double) f;
-  p[1] = k;
-  p[2] = s;
-  p[3] = ph;
-  p[4] = b != NULL;
+  if (!require_image_1d_2d (im, x, error))
+    return -1;
   in = _onnx_use (im, x, error);
-  id = in < 0 ? -1 : _onnx_add_layer (im, LAYER ("conv2d"), &in, 1, ids, p, error);
-  if (id < 0)
-    return FALSE;
-  shape = (nn_shape){ 4, { (int) f, (int) x->dims[1], k, k } };
-  _onnx_add_weight (im, id, "weight", &shape, w->value->data);
-  if (b != NULL)
-    {
-      shape = nn_shape_1d ((int) f);
-      _onnx_add_weight (im, id, "bias", &shape, b->value->data);
-    }
-  out_dims[0] = x->dims[0];
-  out_dims[1] = f;
-  out_dims[2] = oh;
-  out_dims[3] = ow;
-  _onnx_define (im, 0, id, 4, out_dims, 0);
-  return TRUE;
+  if (in < 0 || x->rank == 4)
+    return in;
+  rp[0] = (double) x->dims[1];
+  rp[1] = (double) x->dims[2];
+  rp[2] = 1;
+  return _onnx_add_layer (im, LAYER ("reshape"), &in, 1, reshape_ids, rp, error);
 }
 
+/* An ints attribute with one value per spatial axis (n of them, n × per
+ * for pads), each in lo..hi; def for every value when absent. */
 static gboolean
-map_conv_transpose (onnx_importer *im, GError **error)
+pool_ints (onnx_importer *im, const char *name, int n, int def, int lo, int hi, int *v,
+           GError **error)
 {
-  onnx_value *x = _onnx_runtime_input (im, 0, error), *w, *b = _onnx_input (im, 2);
-  static const char *const ids[] = { "filters", "kernel", "stride", "padding", "use_bias", NULL };
-  g_autofree char *auto_pad = _onnx_attr_string (im, "auto_pad", "NOTSET");
-  const Onnx__AttributeProto *pads_attr = _onnx_attr (im, "pads");
-  int k, s, pad, id, in;
-  gint64 f, out_dims[4];
-  double p[5];
-  nn_shape shape;
-  gboolean zero_pads = TRUE, same_pads = TRUE;
+  const Onnx__AttributeProto *a = _onnx_attr (im, name);
 
-  if (x == NULL || !require_image (im, x, error) || (w = _onnx_const_input (im, 1, error)) == NULL)
-    return FALSE;
-  if (!conv_weights_fit (im, x, w, TRUE, error))
-    return FALSE;
-  if (_onnx_attr (im, "output_shape"))
-    return unsupported (im, error, "output_shape",
-                        _ ("give the padding instead of the output shape"));
-  if (!square_kernel (im, w, &k, error))
-    return FALSE;
-  if (!square_pair (im, "strides", 1, &s, error))
-    return FALSE;
-  pad = MAX (k - s, 0);
-  /* with a kernel smaller than the stride, same padding is written as
-   * output_padding (stride − kernel) to reach in × stride */
-  if (!ints_all (im, "output_padding", 0) &&
-      !(k < s && ints_all (im, "output_padding", s - k) && !_onnx_attr (im, "pads")))
-    return unsupported (im, error, "output_padding",
-                        _ ("extra output rows are supported only to give same padding when the "
-                           "kernel is smaller than the stride"));
-  if (g_str_equal (auto_pad, "SAME_UPPER") || g_str_equal (auto_pad, "SAME_LOWER"))
-    zero_pads = pad == 0, same_pads = g_str_equal (auto_pad, "SAME_UPPER") || pad % 2 == 0;
-  else if (!g_str_equal (auto_pad, "NOTSET") && !g_str_equal (auto_pad, "VALID"))
-    return unsupported (im, error, "auto_pad", auto_pad);
-  else if (pads_attr && g_str_equal (auto_pad, "NOTSET"))
+  for (int i = 0; i < n; i++)
+    v[i] = def;
+  if (a == NULL || a->n_ints == 0)
+    return TRUE;
+  if (a->n_ints != (gsize) n)
     {
-      if (pads_attr->n_ints != 4)
-        return unsupported (im, error, "pads", _ ("expected 4 values for a 2-D window"));
-      for (int i = 0; i < 4; i++)
+      g_autofree char *why = g_strdup_printf (_ ("expected %d values"), n);
+      return unsupported (im, error, name, why);
+    }
+  for (int i = 0; i < n; i++)
+    {
+      if (a->ints[i] < lo || a->ints[i] > hi)
         {
-          zero_pads = zero_pads && pads_attr->ints[i] == 0;
-          same_pads = same_pads && pads_attr->ints[i] == (i < 2 ? pad / 2 : pad - pad / 2);
+          g_autofree char *why =
+            g_strdup_printf (_ ("Layerlab's pooling takes values from %d to %d"), lo, hi);
+          return unsupported (im, error, name, why);
         }
+      v[i] = (int) a->ints[i];
     }
-  else
-    same_pads = pad == 0;
-  if (!ints_all (im, "output_padding", 0))
-    zero_pads = FALSE, same_pads = TRUE;
-  if (!zero_pads && !same_pads)
-    return unsupported (im, error, "pads",
-                        _ ("this padding and stride are neither Layerlab's valid nor its same "
-                           "padding"));
-  f = w->value->dims[1];
-  if (b != NULL && (!b->is_const || b->value == NULL || b->value->size != (gsize) f))
-    return unsupported_use (im, error, _ ("the bias input B"),
-                            _ ("the bias must be a constant with one value per filter"));
-  p[0] = (double) f;
-  p[1] = k;
-  p[2] = s;
-  p[3] = zero_pads ? 0 : 1;
-  p[4] = b != NULL;
-  in = _onnx_use (im, x, error);
-  id = in < 0 ? -1 : _onnx_add_layer (im, LAYER ("conv2d_transpose"), &in, 1, ids, p, error);
-  if (id < 0)
-    return FALSE;
-  shape = (nn_shape){ 4, { (int) x->dims[1], (int) f, k, k } };
-  _onnx_add_weight (im, id, "weight", &shape, w->value->data);
-  if (b != NULL)
-    {
-      shape = nn_shape_1d ((int) f);
-      _onnx_add_weight (im, id, "bias", &shape, b->value->data);
-    }
-  out_dims[0] = x->dims[0];
-  out_dims[1] = f;
-  for (int i = 2; i < 4; i++)
-    out_dims[i] = zero_pads ? (x->dims[i] - 1) * s + k : x->dims[i] * s;
-  _onnx_define (im, 0, id, 4, out_dims, 0);
   return TRUE;
 }
 
+/* One axis of an ONNX pooling window, and how many outputs ONNX makes
+ * (PyTorch's rule for ceil_mode: the last window starts inside the image
+ * or its leading padding). */
+typedef struct
+{
+  int in, k, s, d, begin, end;
+} onnx_pool_axis;
+
+static int
+pool_axis_out (const onnx_pool_axis *a, int begin, int end, gboolean ceil)
+{
+  const int span = (a->k - 1) * a->d + 1, room = a->in + begin + end - span;
+  int out;
+
+  if (room < 0)
+    return 0;
+  out = (ceil ? (room + a->s - 1) / a->s : room / a->s) + 1;
+  if (ceil && (out - 1) * a->s >= a->in + begin)
+    out--;
+  return out;
+}
+
+/* Layerlab's 'same' padding of an axis: out = ceil(in / s), the odd padded
+ * cell at the end. */
+static void
+pool_axis_same (const onnx_pool_axis *a, int *begin, int *end)
+{
+  const int total = MAX (((a->in + a->s - 1) / a->s - 1) * a->s + (a->k - 1) * a->d + 1 - a->in, 0);
+
+  *begin = total / 2;
+  *end = total - total / 2;
+}
+
+/* MaxPool and AveragePool over N×C×H×W, or N×C×L as a k×1 window. Windows
+ * start at o·s − begin whatever the padding, so ONNX's pads map onto
+ * Layerlab's explicit padding (begin ≤ half the window) with ceil_mode
+ * chosen to give ONNX's number of outputs: padding past the image never
+ * wins a max nor counts in an average without count_include_pad. With
+ * count_include_pad the end padding must equal the begin padding, as in
+ * PyTorch; otherwise Layerlab's 'same' takes what explicit cannot. */
 static gboolean
 map_pool (onnx_importer *im, const char *kind, GError **error)
 {
   onnx_value *x = _onnx_runtime_input (im, 0, error);
-  static const char *const ids[] = { "size", "stride", NULL };
-  int k, s, pads[4], oh, ow, id, in;
+  /* ids[8], dilation or count_pad, is set below */
+  static const char *const ids[] = {
+    "size", "size_width", "stride",    "stride_width", "padding",
+    "pad",  "pad_width",  "ceil_mode", NULL,           NULL,
+  };
+  const char *param_ids[G_N_ELEMENTS (ids)];
+  const gboolean max = g_str_equal (kind, "maxpool2d");
+  g_autofree char *auto_pad = _onnx_attr_string (im, "auto_pad", "NOTSET");
+  const gboolean ceil = _onnx_attr_int (im, "ceil_mode", 0) != 0;
+  const gboolean count_pad = !max && _onnx_attr_int (im, "count_include_pad", 0) != 0;
+  onnx_pool_axis ax[2];
+  int n, k[2], s[2], d[2] = { 1, 1 }, pads[4] = { 0 }, mode = -1, out[2], dilation, id, in;
+  gboolean use_ceil = ceil, padded = FALSE;
   gint64 out_dims[4];
-  double p[2];
+  double p[G_N_ELEMENTS (ids)];
 
-  if (x == NULL || !require_image (im, x, error))
+  if (x == NULL || !require_image_1d_2d (im, x, error))
     return FALSE;
+  n = x->rank - 2;
+  if (!max && !ints_all (im, "dilations", 1))
+    return unsupported (im, error, "dilations", _ ("dilated averages are not supported"));
   if (_onnx_attr (im, "kernel_shape") == NULL)
     return unsupported (im, error, "kernel_shape", _ ("the window size is required"));
-  if (!square_pair (im, "kernel_shape", 1, &k, error) || !square_pair (im, "strides", 1, &s, error))
+  if (!pool_ints (im, "kernel_shape", n, 1, 1, 64, k, error) ||
+      !pool_ints (im, "strides", n, 1, 1, 64, s, error) ||
+      !pool_ints (im, "dilations", n, 1, 1, 16, d, error))
     return FALSE;
-  if (!ints_all (im, "dilations", 1))
-    return unsupported (im, error, "dilations", _ ("dilated windows are not supported"));
-  if (!window_pads (im, (int) x->dims[2], (int) x->dims[3], k, s, pads, error))
-    return FALSE;
-  for (int i = 0; i < 4; i++)
-    if (pads[i] != 0)
-      return unsupported (im, error, "pads", _ ("Layerlab's pooling windows never pad"));
-  if (x->dims[2] < k || x->dims[3] < k)
+  if (n == 2 && d[0] != d[1] && k[0] > 1 && k[1] > 1)
+    return unsupported (im, error, "dilations",
+                        _ ("Layerlab's windows are dilated the same in both directions"));
+  /* a window one cell long is the same at any dilation */
+  dilation = n == 2 && k[0] == 1 ? d[1] : d[0];
+  for (int i = 0; i < 2; i++)
     {
-      _onnx_node_error (im, error, NN_ERROR_DATA, _ ("the window is larger than the image"));
-      return FALSE;
+      ax[i].in = i < n ? (int) x->dims[2 + i] : 1;
+      ax[i].k = i < n ? k[i] : 1;
+      ax[i].s = i < n ? s[i] : 1;
+      ax[i].d = dilation;
     }
-  oh = (int) (x->dims[2] - k) / s + 1;
-  ow = (int) (x->dims[3] - k) / s + 1;
-  if (_onnx_attr_int (im, "ceil_mode", 0) != 0 &&
-      ((x->dims[2] - k) % s != 0 || (x->dims[3] - k) % s != 0))
-    return unsupported (im, error, "ceil_mode=1",
-                        _ ("partial windows at the edge are not supported"));
+  if (g_str_equal (auto_pad, "SAME_UPPER") || g_str_equal (auto_pad, "SAME_LOWER"))
+    for (int i = 0; i < n; i++)
+      {
+        int small, large;
+
+        pool_axis_same (&ax[i], &small, &large);
+        pads[i] = g_str_equal (auto_pad, "SAME_UPPER") ? small : large;
+        pads[n + i] = small + large - pads[i];
+      }
+  else if (!g_str_equal (auto_pad, "NOTSET") && !g_str_equal (auto_pad, "VALID"))
+    return unsupported (im, error, "auto_pad", auto_pad);
+  else if (g_str_equal (auto_pad, "NOTSET") &&
+           !pool_ints (im, "pads", 2 * n, 0, 0, 64, pads, error))
+    return FALSE;
+  for (int i = 0; i < 2; i++)
+    {
+      ax[i].begin = i < n ? pads[i] : 0;
+      ax[i].end = i < n ? pads[n + i] : 0;
+      out[i] = pool_axis_out (&ax[i], ax[i].begin, ax[i].end, ceil);
+      padded = padded || ax[i].begin > 0 || ax[i].end > 0;
+      if (out[i] <= 0)
+        {
+          _onnx_node_error (im, error, NN_ERROR_DATA, _ ("the window is larger than the image"));
+          return FALSE;
+        }
+    }
+  /* explicit (valid when unpadded), with ceil_mode as given or as needed */
+  if (ax[0].begin <= ax[0].k / 2 && ax[1].begin <= ax[1].k / 2 &&
+      (!count_pad || (ax[0].begin == ax[0].end && ax[1].begin == ax[1].end)))
+    for (int c = 0; c < 2 && mode < 0; c++)
+      {
+        use_ceil = c == 0 ? ceil : !ceil;
+        if (pool_axis_out (&ax[0], ax[0].begin, ax[0].begin, use_ceil) == out[0] &&
+            pool_axis_out (&ax[1], ax[1].begin, ax[1].begin, use_ceil) == out[1])
+          mode = ax[0].begin > 0 || ax[1].begin > 0 ? 2 : 0;
+      }
+  if (mode < 0 && !(count_pad && padded))
+    {
+      gboolean same = TRUE;
+
+      for (int i = 0; i < 2; i++)
+        {
+          int b, e;
+
+          pool_axis_same (&ax[i], &b, &e);
+          same = same && b == ax[i].begin && out[i] == (ax[i].in + ax[i].s - 1) / ax[i].s;
+        }
+      mode = same ? 1 : -1;
+      use_ceil = FALSE;
+    }
+  if (mode < 0)
+    return unsupported (im, error, "pads",
+                        count_pad ? _ ("with count_include_pad the padding must be the same "
+                                       "before and after the image, at most half the window")
+                                  : _ ("the padding before the image must be at most half the "
+                                       "window, or Layerlab's same padding"));
   if (_onnx_output_used (im, 1))
     return unsupported_use (im, error, _ ("the Indices output"),
                             _ ("the indices output cannot be produced"));
-  p[0] = k;
-  p[1] = s;
-  in = _onnx_use (im, x, error);
-  id = in < 0 ? -1 : _onnx_add_layer (im, LAYER (kind), &in, 1, ids, p, error);
+  memcpy (param_ids, ids, sizeof ids);
+  param_ids[8] = max ? "dilation" : "count_pad";
+  p[0] = ax[0].k;
+  p[1] = ax[1].k;
+  p[2] = ax[0].s;
+  p[3] = ax[1].s;
+  p[4] = mode;
+  p[5] = mode == 2 ? ax[0].begin : 0;
+  p[6] = mode == 2 ? ax[1].begin : 0;
+  p[7] = use_ceil;
+  p[8] = max ? dilation : count_pad;
+  in = use_as_image (im, x, error);
+  id = in < 0 ? -1 : _onnx_add_layer (im, LAYER (kind), &in, 1, param_ids, p, error);
   if (id < 0)
     return FALSE;
   out_dims[0] = x->dims[0];
   out_dims[1] = x->dims[1];
-  out_dims[2] = oh;
-  out_dims[3] = ow;
-  _onnx_define (im, 0, id, 4, out_dims, 0);
+  out_dims[2] = out[0];
+  out_dims[3] = out[1];
+  _onnx_define (im, 0, id, x->rank, out_dims, 0);
+  return TRUE;
+}
+
+/* An ints attribute of a convolution with one value per spatial axis (n of
+ * them, n × per for pads), each in lo..hi; def for every value when absent. */
+static gboolean
+conv_ints (onnx_importer *im, const char *name, int n, int def, int lo, int hi, int *v,
+           GError **error)
+{
+  const Onnx__AttributeProto *a = _onnx_attr (im, name);
+
+  for (int i = 0; i < n; i++)
+    v[i] = def;
+  if (a == NULL || a->n_ints == 0)
+    return TRUE;
+  if (a->n_ints != (gsize) n)
+    {
+      g_autofree char *why = g_strdup_printf (_ ("expected %d values"), n);
+      return unsupported (im, error, name, why);
+    }
+  for (int i = 0; i < n; i++)
+    {
+      if (a->ints[i] < lo || a->ints[i] > hi)
+        {
+          g_autofree char *why =
+            g_strdup_printf (_ ("Layerlab's convolutions take values from %d to %d"), lo, hi);
+          return unsupported (im, error, name, why);
+        }
+      v[i] = (int) a->ints[i];
+    }
+  return TRUE;
+}
+
+/* One spatial axis of an ONNX convolution (rows, then columns; a 1-D
+ * convolution's second axis is 1 long with a kernel of 1). */
+typedef struct
+{
+  int in, k, s, begin, end, out_pad, out;
+} onnx_conv_axis;
+
+/* Weights, kernel, strides and dilation of Conv/ConvTranspose over N×C×L
+ * or N×C×H×W: W is F×C/group×k… (C×F×k… when transposed); Layerlab dilates
+ * both axes alike, which a kernel one tap long does not notice. */
+static gboolean
+conv_weights_fit (onnx_importer *im, const onnx_value *x, const onnx_value *w, gboolean transposed,
+                  int groups, onnx_conv_axis ax[2], int *dilation, GError **error)
+{
+  const int n = x->rank - 2;
+  int k[2] = { 1, 1 }, s[2] = { 1, 1 }, d[2] = { 1, 1 };
+  gint64 want_c = transposed ? x->dims[1] : x->dims[1] / groups;
+
+  if (x->dims[1] % groups != 0 || (!transposed && w->value->dims[0] % groups != 0))
+    return unsupported (im, error, "group",
+                        _ ("the channels and filters must divide by the number of groups"));
+  if (w->value->rank != x->rank || w->value->dims[transposed ? 0 : 1] != want_c)
+    {
+      _onnx_node_error (
+        im, error, NN_ERROR_DATA,
+        transposed ? _ ("the weights must be C×F×k… for the input's %" PRId64 " channels")
+                   : _ ("the weights must be F×C/group×k… for the input's %" PRId64 " channels"),
+        x->dims[1]);
+      return FALSE;
+    }
+  for (int i = 0; i < n; i++)
+    {
+      k[i] = (int) w->value->dims[2 + i];
+      if (k[i] < 1 || k[i] > 31)
+        return unsupported (im, error, "kernel_shape",
+                            _ ("Layerlab's kernels are 1 to 31 pixels in each direction"));
+    }
+  if (!conv_ints (im, "strides", n, 1, 1, 16, s, error) ||
+      !conv_ints (im, "dilations", n, 1, 1, 16, d, error))
+    return FALSE;
+  if (n == 2 && d[0] != d[1] && k[0] > 1 && k[1] > 1)
+    return unsupported (im, error, "dilations",
+                        _ ("Layerlab dilates a kernel the same in both directions"));
+  *dilation = n == 2 && k[0] == 1 ? d[1] : d[0];
+  for (int i = 0; i < 2; i++)
+    ax[i] = (onnx_conv_axis){ .in = i < n ? (int) x->dims[2 + i] : 1, .k = k[i], .s = s[i] };
+  return TRUE;
+}
+
+/* x / 2 rounded down, also below 0 */
+static int
+half_down (int x)
+{
+  return x >= 0 ? x / 2 : -((1 - x) / 2);
+}
+
+/* begin/end pads of each axis from auto_pad or pads; SAME splits the total
+ * that gives ceil(in / stride) outputs (in × stride when transposed). A
+ * transposed convolution may give its output_shape instead (out_pad: its
+ * output_padding): the pads follow from it as ONNX says, and may be
+ * negative (rows added after the full result). */
+static gboolean
+conv_pads (onnx_importer *im, int n, gboolean transposed, int dilation, const int *out_pad,
+           onnx_conv_axis ax[2], GError **error)
+{
+  g_autofree char *auto_pad = _onnx_attr_string (im, "auto_pad", "NOTSET");
+  int pads[4] = { 0 }, shape[2];
+
+  if (transposed && _onnx_attr (im, "output_shape"))
+    {
+      if (!conv_ints (im, "output_shape", n, 1, 1, 65536, shape, error))
+        return FALSE;
+      for (int i = 0; i < n; i++)
+        {
+          const int ek = (ax[i].k - 1) * dilation + 1;
+          const int total = (ax[i].in - 1) * ax[i].s + out_pad[i] + ek - shape[i];
+
+          pads[i] =
+            g_str_equal (auto_pad, "SAME_UPPER") ? half_down (total) : total - half_down (total);
+          pads[n + i] = total - pads[i];
+        }
+    }
+  else if (g_str_equal (auto_pad, "SAME_UPPER") || g_str_equal (auto_pad, "SAME_LOWER"))
+    for (int i = 0; i < n; i++)
+      {
+        const int ek = (ax[i].k - 1) * dilation + 1;
+        const int total =
+          transposed ? MAX (ek - ax[i].s, 0)
+                     : MAX (((ax[i].in + ax[i].s - 1) / ax[i].s - 1) * ax[i].s + ek - ax[i].in, 0);
+        pads[i] = g_str_equal (auto_pad, "SAME_UPPER") ? total / 2 : total - total / 2;
+        pads[n + i] = total - pads[i];
+      }
+  else if (!g_str_equal (auto_pad, "NOTSET") && !g_str_equal (auto_pad, "VALID"))
+    return unsupported (im, error, "auto_pad", auto_pad);
+  else if (g_str_equal (auto_pad, "NOTSET") &&
+           !conv_ints (im, "pads", 2 * n, 0, 0, 31, pads, error))
+    return FALSE;
+  for (int i = 0; i < n; i++)
+    {
+      ax[i].begin = pads[i];
+      ax[i].end = pads[n + i];
+    }
+  return TRUE;
+}
+
+/* A constant bias of one value per filter, or no bias. */
+static gboolean
+conv_bias_fits (onnx_importer *im, const onnx_value *b, gint64 f, GError **error)
+{
+  if (b != NULL && (!b->is_const || b->value == NULL || b->value->size != (gsize) f))
+    return unsupported_use (im, error, _ ("the bias input B"),
+                            _ ("the bias must be a constant with one value per filter"));
+  return TRUE;
+}
+
+/* Conv over N×C×H×W, or N×C×L as an image C×L×1 with a k×1 kernel. ONNX's
+ * pads map onto Layerlab's valid, same (odd pixel at the end) or explicit
+ * padding (the same amount before and after; an end pad the last window
+ * never reaches counts as equal). */
+static gboolean
+map_conv (onnx_importer *im, GError **error)
+{
+  onnx_value *x = _onnx_runtime_input (im, 0, error), *w, *b = _onnx_input (im, 2);
+  static const char *const ids[] = { "filters",   "kernel",       "stride",       "padding",
+                                     "use_bias",  "kernel_width", "stride_width", "pad",
+                                     "pad_width", "dilation",     "groups",       NULL };
+  const int groups = (int) CLAMP (_onnx_attr_int (im, "group", 1), 0, 4097);
+  onnx_conv_axis ax[2];
+  int dilation, mode = 0, id, in;
+  gboolean valid = TRUE, same = TRUE, explicit = TRUE;
+  gint64 f, out_dims[4];
+  double p[G_N_ELEMENTS (ids) - 1];
+  nn_shape shape;
+
+  if (x == NULL || !require_image_1d_2d (im, x, error) ||
+      (w = _onnx_const_input (im, 1, error)) == NULL)
+    return FALSE;
+  if (groups < 1 || groups > 4096)
+    return unsupported (im, error, "group", _ ("Layerlab takes 1 to 4096 groups"));
+  if (!conv_weights_fit (im, x, w, FALSE, groups, ax, &dilation, error) ||
+      !conv_pads (im, x->rank - 2, FALSE, dilation, NULL, ax, error))
+    return FALSE;
+  for (int i = 0; i < 2; i++)
+    {
+      onnx_conv_axis *a = &ax[i];
+      const int ek = (a->k - 1) * dilation + 1, room = a->in + a->begin + a->end - ek;
+
+      if (room < 0)
+        {
+          _onnx_node_error (im, error, NN_ERROR_DATA, _ ("the kernel is larger than the image"));
+          return FALSE;
+        }
+      a->out = room / a->s + 1;
+      valid = valid && a->begin == 0 && match_padding (a->in, ek, a->s, 0, a->out) == 0;
+      same = same && match_padding (a->in, ek, a->s, a->begin, a->out) == 1;
+      explicit =
+        explicit && a->in + 2 * a->begin >= ek && (a->in + 2 * a->begin - ek) / a->s + 1 == a->out;
+    }
+  mode = valid ? 0 : same ? 1 : explicit ? 2 : -1;
+  if (mode < 0)
+    return unsupported (im, error, "pads",
+                        _ ("the padding after the image must match the padding before it, or "
+                           "be Layerlab's same padding"));
+  f = w->value->dims[0];
+  if (!conv_bias_fits (im, b, f, error))
+    return FALSE;
+  p[0] = (double) f;
+  p[1] = ax[0].k;
+  p[2] = ax[0].s;
+  p[3] = mode;
+  p[4] = b != NULL;
+  p[5] = ax[1].k;
+  p[6] = ax[1].s;
+  p[7] = mode == 2 ? ax[0].begin : 0;
+  p[8] = mode == 2 ? ax[1].begin : -1;
+  p[9] = dilation;
+  p[10] = groups;
+  in = use_as_image (im, x, error);
+  id = in < 0 ? -1 : _onnx_add_layer (im, LAYER ("conv2d"), &in, 1, ids, p, error);
+  if (id < 0)
+    return FALSE;
+  shape = (nn_shape){ 4, { (int) f, (int) x->dims[1] / groups, ax[0].k, ax[1].k } };
+  _onnx_add_weight (im, id, "weight", &shape, w->value->data);
+  if (b != NULL)
+    {
+      shape = nn_shape_1d ((int) f);
+      _onnx_add_weight (im, id, "bias", &shape, b->value->data);
+    }
+  out_dims[0] = x->dims[0];
+  out_dims[1] = f;
+  out_dims[2] = ax[0].out;
+  out_dims[3] = ax[1].out;
+  _onnx_define (im, 0, id, x->rank, out_dims, 0);
+  return TRUE;
+}
+
+/* ConvTranspose over N×C×H×W or N×C×L: ONNX crops `begin` from the start
+ * of the full result and makes it (in − 1)·s + ek + output_padding − begin
+ * − end long. Layerlab's explicit padding crops `pad` at the start and
+ * makes it (in − 1)·s + ek − 2·pad + output_padding', so an uneven end
+ * becomes a different output_padding (one for both axes, below the
+ * stride); valid and same are Layerlab's own. */
+static gboolean
+map_conv_transpose (onnx_importer *im, GError **error)
+{
+  onnx_value *x = _onnx_runtime_input (im, 0, error), *w, *b = _onnx_input (im, 2);
+  static const char *const ids[] = { "filters",   "kernel",       "stride",         "padding",
+                                     "use_bias",  "kernel_width", "stride_width",   "pad",
+                                     "pad_width", "dilation",     "output_padding", NULL };
+  const int n = x ? x->rank - 2 : 0;
+  onnx_conv_axis ax[2];
+  int dilation, out_pad[2] = { 0, 0 }, op = -1, id, in;
+  gboolean valid = TRUE, same = TRUE, explicit = TRUE;
+  gint64 f, out_dims[4];
+  double p[G_N_ELEMENTS (ids) - 1];
+  nn_shape shape;
+
+  if (x == NULL || !require_image_1d_2d (im, x, error) ||
+      (w = _onnx_const_input (im, 1, error)) == NULL)
+    return FALSE;
+  if (_onnx_attr_int (im, "group", 1) != 1)
+    return unsupported (im, error, "group",
+                        _ ("grouped transposed convolutions are not supported"));
+  if (!conv_weights_fit (im, x, w, TRUE, 1, ax, &dilation, error) ||
+      !conv_ints (im, "output_padding", n, 0, 0, 15, out_pad, error))
+    return FALSE;
+  if (!conv_pads (im, n, TRUE, dilation, out_pad, ax, error))
+    return FALSE;
+  for (int i = 0; i < 2; i++)
+    {
+      onnx_conv_axis *a = &ax[i];
+      const int ek = (a->k - 1) * dilation + 1, full = (a->in - 1) * a->s + ek;
+      const int this_op = (i < n ? out_pad[i] : 0) + a->begin - a->end;
+
+      a->out = full + (i < n ? out_pad[i] : 0) - a->begin - a->end;
+      if (a->out <= 0)
+        {
+          _onnx_node_error (im, error, NN_ERROR_DATA, _ ("the padding crops the whole output"));
+          return FALSE;
+        }
+      valid = valid && a->begin == 0 && a->out == full;
+      same = same && a->begin == MAX (ek - a->s, 0) / 2 && a->out == a->in * a->s;
+      /* Layerlab's one output padding also lengthens a 1-D convolution's
+       * second, 1-long axis: there it must be 0 */
+      explicit = explicit && a->begin >= 0 && this_op >= 0 && this_op < MAX (a->s, dilation) &&
+                 (op < 0 || op == this_op);
+      op = this_op;
+    }
+  if (!valid && !same && !explicit)
+    return unsupported (im, error, "pads",
+                        _ ("Layerlab's transposed convolutions add the same output padding "
+                           "(below the stride) in both directions"));
+  f = w->value->dims[1];
+  if (!conv_bias_fits (im, b, f, error))
+    return FALSE;
+  p[0] = (double) f;
+  p[1] = ax[0].k;
+  p[2] = ax[0].s;
+  p[3] = valid ? 0 : same ? 1 : 2;
+  p[4] = b != NULL;
+  p[5] = ax[1].k;
+  p[6] = ax[1].s;
+  p[7] = p[3] == 2 ? ax[0].begin : 0;
+  p[8] = p[3] == 2 ? ax[1].begin : -1;
+  p[9] = dilation;
+  p[10] = p[3] == 2 ? op : 0;
+  in = use_as_image (im, x, error);
+  id = in < 0 ? -1 : _onnx_add_layer (im, LAYER ("conv2d_transpose"), &in, 1, ids, p, error);
+  if (id < 0)
+    return FALSE;
+  shape = (nn_shape){ 4, { (int) x->dims[1], (int) f, ax[0].k, ax[1].k } };
+  _onnx_add_weight (im, id, "weight", &shape, w->value->data);
+  if (b != NULL)
+    {
+      shape = nn_shape_1d ((int) f);
+      _onnx_add_weight (im, id, "bias", &shape, b->value->data);
+    }
+  out_dims[0] = x->dims[0];
+  out_dims[1] = f;
+  out_dims[2] = ax[0].out;
+  out_dims[3] = ax[1].out;
+  _onnx_define (im, 0, id, x->rank, out_dims, 0);
   return TRUE;
 }
 
@@ -1235,6 +1482,371 @@ map_concat (onnx_importer *im, GError **error)
   return TRUE;
 }
 
+/* --- Patterns: GELU, Embedding, input normalisation ---------------------------- */
+
+/* Layerlab's exporter writes these three as chains of small operators
+ * (and torch.onnx writes GELU and nn.Embedding alike); each is recognised
+ * from its first node by following the only reader of every step, and
+ * becomes one layer (or, for the normalisation, the project's data
+ * preparation). The chain's other nodes are marked mapped. */
+
+static const char *
+out0 (const Onnx__NodeProto *node)
+{
+  return node && node->n_output > 0 ? node->output[0] : "";
+}
+
+static gboolean
+near (float value, double want)
+{
+  return fabs (value - want) <= 1e-6 * fabs (want);
+}
+
+/* A scalar constant input of a two-input node whose other input is `name`. */
+static gboolean
+scalar_beside (onnx_importer *im, const Onnx__NodeProto *node, const char *name, double want)
+{
+  float c;
+
+  return node && _onnx_scalar (im, _onnx_other_input (node, name), &c) && near (c, want);
+}
+
+/* Adds a layer named as the node at index: a chain's last node carries
+ * the name of the layer it was exported from. */
+static int
+add_layer_as (onnx_importer *im, int index, const nn_layer_ops *ops, const int *inputs,
+              const char *const *ids, const double *values, GError **error)
+{
+  const Onnx__NodeProto *node = im->node;
+  const int node_index = im->node_index;
+  int id;
+
+  im->node = im->proto->node[index];
+  im->node_index = index;
+  id = _onnx_add_layer (im, ops, inputs, 1, ids, values, error);
+  im->node = node;
+  im->node_index = node_index;
+  return id;
+}
+
+/* GELU's exact form, x·½(1 + erf(x/√2)), as written before opset 20:
+ * Div(x, √2) (or Mul by 1/√2) → Erf → Add 1 → Mul x → Mul ½. *matched
+ * says whether the current node starts it; FALSE with an error only when
+ * it does and the layer cannot be added. */
+static gboolean
+match_gelu (onnx_importer *im, gboolean *matched, GError **error)
+{
+  const Onnx__NodeProto *n0 = im->node, *erf, *plus, *times, *half;
+  const char *x_name = NULL, *other;
+  int i_erf, i_plus, i_times, i_half, id;
+  onnx_value *x;
+  float c;
+
+  *matched = FALSE;
+  if (n0->n_input != 2)
+    return TRUE;
+  if (g_str_equal (n0->op_type, "Div") && _onnx_scalar (im, n0->input[1], &c) && near (c, G_SQRT2))
+    x_name = n0->input[0];
+  else if (g_str_equal (n0->op_type, "Mul"))
+    for (int i = 0; i < 2 && x_name == NULL; i++)
+      if (_onnx_scalar (im, n0->input[1 - i], &c) && near (c, 1.0 / G_SQRT2))
+        x_name = n0->input[i];
+  if (x_name == NULL)
+    return TRUE;
+  erf = _onnx_sole_reader (im, out0 (n0), "Erf", &i_erf);
+  plus = erf ? _onnx_sole_reader (im, out0 (erf), "Add", &i_plus) : NULL;
+  if (!scalar_beside (im, plus, out0 (erf), 1.0))
+    return TRUE;
+  times = _onnx_sole_reader (im, out0 (plus), "Mul", &i_times);
+  other = times ? _onnx_other_input (times, out0 (plus)) : NULL;
+  if (other == NULL || !g_str_equal (other, x_name))
+    return TRUE;
+  half = _onnx_sole_reader (im, out0 (times), "Mul", &i_half);
+  if (!scalar_beside (im, half, out0 (times), 0.5))
+    return TRUE;
+
+  *matched = TRUE;
+  x = _onnx_runtime_input (im, x_name == n0->input[0] ? 0 : 1, error);
+  if (x == NULL)
+    return FALSE;
+  id = add_layer_as (im, i_half, LAYER ("gelu"), &x->node_id, NULL, NULL, error);
+  if (id < 0)
+    return FALSE;
+  _onnx_mark_done (im, i_erf);
+  _onnx_mark_done (im, i_plus);
+  _onnx_mark_done (im, i_times);
+  _onnx_define_at (im, i_half, id, x->rank, x->dims, x->batch_axis);
+  return TRUE;
+}
+
+/* torch.onnx's GELU(approximate='tanh'): Mul(x, x) → Mul x → Mul 0.044715 … */
+static gboolean
+is_tanh_gelu (onnx_importer *im)
+{
+  const Onnx__NodeProto *n0 = im->node, *cube, *scaled;
+  const char *other;
+  int index;
+
+  if (n0->n_input != 2 || !g_str_equal (n0->input[0], n0->input[1]))
+    return FALSE;
+  cube = _onnx_sole_reader (im, out0 (n0), "Mul", &index);
+  other = cube ? _onnx_other_input (cube, out0 (n0)) : NULL;
+  if (other == NULL || !g_str_equal (other, n0->input[0]))
+    return FALSE;
+  scaled = _onnx_sole_reader (im, out0 (cube), "Mul", &index);
+  return scalar_beside (im, scaled, out0 (cube), 0.044715);
+}
+
+/* An Embedding of the table w ([vocab, dim], a constant) reading the ids
+ * ids (one vector of token ids per sample); its output is defined as the
+ * output of the node at index (the Gather). */
+static gboolean
+add_embedding (onnx_importer *im, onnx_value *ids, const onnx_value *w, int index, GError **error)
+{
+  static const char *const param_ids[] = { "input_dim", "output_dim", NULL };
+  gint64 dims[NN_ONNX_MAX_RANK];
+  double p[2];
+  nn_shape sample, table;
+  int in, id;
+
+  if (w->value->rank != 2 || w->value->dims[0] < 2 || w->value->dims[0] > (1 << 22) ||
+      w->value->dims[1] < 1 || w->value->dims[1] > (1 << 16))
+    {
+      _onnx_node_error (im, error, NN_ERROR_UNSUPPORTED,
+                        _ ("the table '%s' must be a matrix of 2 to 4194304 rows of 1 to 65536 "
+                           "values (an Embedding's)"),
+                        w->name);
+      return FALSE;
+    }
+  if (!_onnx_sample_shape (ids, &sample) || sample.rank != 1 || ids->rank >= NN_ONNX_MAX_RANK)
+    return unsupported_use (im, error, _ ("these indices"),
+                            _ ("an Embedding reads one vector of token ids per sample"));
+  p[0] = (double) w->value->dims[0];
+  p[1] = (double) w->value->dims[1];
+  in = _onnx_use (im, ids, error);
+  id = in < 0 ? -1 : add_layer_as (im, index, LAYER ("embedding"), &in, param_ids, p, error);
+  if (id < 0)
+    return FALSE;
+  table = nn_shape_2d ((int) p[0], (int) p[1]);
+  _onnx_add_weight (im, id, "weight", &table, w->value->data);
+  memcpy (dims, ids->dims, sizeof (gint64) * ids->rank);
+  dims[ids->rank] = w->value->dims[1];
+  _onnx_define_at (im, index, id, ids->rank + 1, dims, ids->batch_axis);
+  return TRUE;
+}
+
+/* Layerlab's Embedding as its exporter writes it: ids rounded, those
+ * outside the table replaced by the unknown token 1, then a Gather:
+ * Round → GreaterOrEqual 0, Less vocab → And → Where(·, ids, 1) → Cast to
+ * int64 → Gather(table, ·). */
+static gboolean
+map_round (onnx_importer *im, GError **error)
+{
+  const char *r = out0 (im->node);
+  const Onnx__NodeProto *ge, *lt, *and, *where, *cast, *gather;
+  int i_ge, i_lt, i_and, i_where, i_cast, i_gather;
+  onnx_value *x = _onnx_runtime_input (im, 0, error), *rv = g_hash_table_lookup (im->values, r), *w;
+  float vocab, fallback;
+
+  if (x == NULL)
+    return FALSE;
+  ge = _onnx_reader (im, r, "GreaterOrEqual", &i_ge);
+  lt = _onnx_reader (im, r, "Less", &i_lt);
+  where = _onnx_reader (im, r, "Where", &i_where);
+  and = ge && lt ? _onnx_sole_reader (im, out0 (ge), "And", &i_and) : NULL;
+  cast = where ? _onnx_sole_reader (im, out0 (where), "Cast", &i_cast) : NULL;
+  gather = cast ? _onnx_sole_reader (im, out0 (cast), "Gather", &i_gather) : NULL;
+  w = gather && gather->n_input == 2 ? g_hash_table_lookup (im->values, gather->input[0]) : NULL;
+  if (and == NULL || gather == NULL || rv == NULL || rv->consumers != 3 || w == NULL ||
+      !w->is_const || w->value == NULL || w->value->rank != 2 || !g_str_equal (ge->input[0], r) ||
+      !scalar_beside (im, ge, r, 0.0) || !g_str_equal (lt->input[0], r) ||
+      !_onnx_scalar (im, _onnx_other_input (lt, r), &vocab) || vocab != (float) w->value->dims[0] ||
+      _onnx_other_input (and, out0 (ge)) == NULL ||
+      !g_str_equal (_onnx_other_input (and, out0 (ge)), out0 (lt)) || where->n_input != 3 ||
+      !g_str_equal (where->input[0], out0 (and)) || !g_str_equal (where->input[1], r) ||
+      !_onnx_scalar (im, where->input[2], &fallback) || fallback != 1.0f ||
+      !g_str_equal (gather->input[1], out0 (cast)))
+    return unsupported_use (im, error, _ ("Round"),
+                            _ ("Layerlab reads it only as the start of an Embedding's id "
+                               "clamping (Round → GreaterOrEqual, Less → And → Where → Cast → "
+                               "Gather), as its exporter writes it"));
+  {
+    const Onnx__NodeProto *node = im->node;
+    const int node_index = im->node_index;
+    gboolean ok;
+
+    /* the Cast and Gather attributes are checked as theirs */
+    im->node = cast;
+    im->node_index = i_cast;
+    ok = _onnx_attr_int (im, "to", 0) == ONNX__TENSOR_PROTO__DATA_TYPE__INT64 ||
+         _onnx_attr_int (im, "to", 0) == ONNX__TENSOR_PROTO__DATA_TYPE__INT32;
+    if (!ok)
+      unsupported (im, error, "to", _ ("an Embedding's ids are cast to integers"));
+    im->node = gather;
+    im->node_index = i_gather;
+    if (ok && _onnx_attr_int (im, "axis", 0) != 0)
+      ok = unsupported (im, error, "axis", _ ("an Embedding picks rows (axis 0)"));
+    im->node = node;
+    im->node_index = node_index;
+    if (!ok)
+      return FALSE;
+  }
+  _onnx_mark_done (im, i_ge);
+  _onnx_mark_done (im, i_lt);
+  _onnx_mark_done (im, i_and);
+  _onnx_mark_done (im, i_where);
+  _onnx_mark_done (im, i_cast);
+  return add_embedding (im, x, w, i_gather, error);
+}
+
+/* A constant broadcast over the sample of x (x's dims without its batch
+ * axis, in order): FALSE when its shape does not broadcast that way. */
+static gboolean
+broadcast_sample (const onnx_value *x, const nn_onnx_tensor *c, float *out, gsize sample)
+{
+  int cdim[NN_ONNX_MAX_RANK];
+  gsize stride[NN_ONNX_MAX_RANK], s = 1;
+
+  if (c->rank > x->rank)
+    return FALSE;
+  /* c's dims aligned to x's from the right; 1 (or absent) repeats */
+  for (int i = x->rank - 1; i >= 0; i--)
+    {
+      const int ci = i - (x->rank - c->rank);
+      const gint64 d = ci >= 0 ? c->dims[ci] : 1;
+
+      if (d != 1 && (d != x->dims[i] || i == x->batch_axis))
+        return FALSE;
+      cdim[i] = (int) d;
+      stride[i] = s;
+      s *= (gsize) d;
+    }
+  for (gsize k = 0; k < sample; k++)
+    {
+      gsize rest = k, at = 0;
+
+      /* k's index along each non-batch axis, last axis fastest */
+      for (int i = x->rank - 1; i >= 0; i--)
+        if (i != x->batch_axis)
+          {
+            const gsize idx = rest % (gsize) x->dims[i];
+
+            rest /= (gsize) x->dims[i];
+            if (cdim[i] != 1)
+              at += idx * stride[i];
+          }
+      out[k] = c->data[at];
+    }
+  return TRUE;
+}
+
+/* Sub, Mul or Div of the model's input by a constant — a fitted
+ * normalisation, (x − mean)·inv_std, as Layerlab's exporter writes it —
+ * becomes the project's normalisation (its data preparation) and no layer.
+ * Sub may be followed by a Mul or Div. *matched as in match_gelu. */
+static gboolean
+match_normalisation (onnx_importer *im, gboolean *matched, GError **error)
+{
+  const Onnx__NodeProto *n0 = im->node, *n1 = NULL;
+  const gboolean sub = g_str_equal (n0->op_type, "Sub"), div = g_str_equal (n0->op_type, "Div");
+  onnx_value *x = NULL, *c = NULL, *c1 = NULL;
+  const nn_node *in;
+  g_autofree float *mean = NULL, *scale = NULL;
+  gsize sample = 1;
+  int i_n1 = -1, last;
+
+  *matched = FALSE;
+  if (n0->n_input != 2 || im->norm_size > 0)
+    return TRUE;
+  for (int i = 0; i < 2 && x == NULL; i++)
+    {
+      onnx_value *a = _onnx_input (im, i), *b = _onnx_input (im, 1 - i);
+
+      /* Sub and Div take the input first */
+      if (i == 1 && (sub || div))
+        break;
+      if (a && b && !a->is_const && a->node_id >= 0 && !a->ids && b->is_const && b->value)
+        x = a, c = b;
+    }
+  in = x ? nn_graph_lookup (im->graph, x->node_id) : NULL;
+  if (in == NULL || in->desc.ops != LAYER ("input") || x->consumers != 1)
+    return TRUE;
+  for (int i = 0; i < x->rank; i++)
+    if (i != x->batch_axis)
+      sample *= (gsize) x->dims[i];
+  if (sub && ((n1 = _onnx_sole_reader (im, out0 (n0), "Mul", &i_n1)) ||
+              (n1 = _onnx_sole_reader (im, out0 (n0), "Div", &i_n1))))
+    {
+      const char *other = _onnx_other_input (n1, out0 (n0));
+
+      c1 = other ? g_hash_table_lookup (im->values, other) : NULL;
+      if (c1 == NULL || !c1->is_const || c1->value == NULL ||
+          (g_str_equal (n1->op_type, "Div") && !g_str_equal (n1->input[0], out0 (n0))))
+        n1 = NULL, c1 = NULL;
+    }
+  mean = g_new0 (float, sample);
+  scale = g_new (float, sample);
+  if (!broadcast_sample (x, c->value, sub ? mean : scale, sample) ||
+      (c1 && !broadcast_sample (x, c1->value, scale, sample)))
+    return TRUE;
+  if (sub && c1 == NULL)
+    for (gsize k = 0; k < sample; k++)
+      scale[k] = 1.0f;
+  if (div || (n1 && g_str_equal (n1->op_type, "Div")))
+    for (gsize k = 0; k < sample; k++)
+      scale[k] = 1.0f / scale[k];
+  if (sample > G_MAXINT)
+    return TRUE;
+
+  *matched = TRUE;
+  im->norm_mean = g_steal_pointer (&mean);
+  im->norm_inv_std = g_steal_pointer (&scale);
+  im->norm_size = (int) sample;
+  last = n1 ? i_n1 : im->node_index;
+  _onnx_define_at (im, last, x->node_id, x->rank, x->dims, x->batch_axis);
+  return TRUE;
+}
+
+static const char *const arithmetic_use =
+  N_ ("Layerlab reads it only inside GELU (x/√2 → Erf → +1 → ×x → ×½) or as a normalisation of "
+      "the model's input by constants ((x − mean)·scale)");
+
+/* Sub, Mul, Div: GELU or the input's normalisation, nothing else. */
+static gboolean
+map_arithmetic (onnx_importer *im, GError **error)
+{
+  gboolean matched;
+
+  if (!match_gelu (im, &matched, error) || matched)
+    return matched;
+  if (!match_normalisation (im, &matched, error) || matched)
+    return matched;
+  if (g_str_equal (im->node->op_type, "Mul") && is_tanh_gelu (im))
+    return unsupported_use (im, error, _ ("GELU's tanh approximation (approximate='tanh')"),
+                            _ ("Layerlab's GELU is the exact form with erf; export the model "
+                               "with approximate='none'"));
+  return unsupported_use (im, error, im->node->op_type, _ (arithmetic_use));
+}
+
+static gboolean
+map_erf (onnx_importer *im, GError **error)
+{
+  return unsupported_use (im, error, "Erf",
+                          _ ("Layerlab reads it only inside GELU's exact form "
+                             "(x/√2 → Erf → +1 → ×x → ×½)"));
+}
+
+/* GreaterOrEqual, Less, And, Where, Cast: met on their own (the chain
+ * starting at Round maps them with it). */
+static gboolean
+map_embedding_part (onnx_importer *im, GError **error)
+{
+  return unsupported_use (im, error, im->node->op_type,
+                          _ ("Layerlab reads it only inside an Embedding's id clamping "
+                             "(Round → GreaterOrEqual, Less → And → Where → Cast → Gather), as "
+                             "its exporter writes it"));
+}
+
 /* --- Shape arithmetic -------------------------------------------------------
  * PyTorch writes a recurrent layer's zero start state as
  * ConstantOfShape(Concat(1, Gather(Shape(x), 0), H)): followed far enough
@@ -1263,10 +1875,21 @@ map_gather (onnx_importer *im, GError **error)
   onnx_value *data = _onnx_input (im, 0), *idx = _onnx_input (im, 1);
   gint64 *ints;
 
+  /* torch.onnx's nn.Embedding: rows of a constant table picked by the
+   * model's integer input */
+  if (data && data->is_const && data->value && idx && idx->ids && idx->node_id >= 0)
+    {
+      if (_onnx_attr_int (im, "axis", 0) != 0)
+        return unsupported (im, error, "axis", _ ("an Embedding picks rows (axis 0)"));
+      return add_embedding (im, idx, data, im->node_index, error);
+    }
+
   if (data == NULL || !data->is_const || data->ints == NULL || idx == NULL || !idx->is_const ||
       idx->ints == NULL || _onnx_attr_int (im, "axis", 0) != 0)
-    return unsupported_use (im, error, _ ("a computed data input"),
-                            _ ("only picking values out of a constant shape is supported"));
+    return unsupported_use (im, error, _ ("this Gather"),
+                            _ ("Layerlab reads a Gather of rows of a constant table by the "
+                               "model's integer input (an Embedding), or of values of a constant "
+                               "shape"));
   ints = g_new (gint64, MAX (idx->n_ints, 1));
   for (gsize i = 0; i < idx->n_ints; i++)
     {
@@ -1317,156 +1940,6 @@ map_constant_of_shape (onnx_importer *im, GError **error)
   return TRUE;
 }
 
-/* --- Recurrent ----------------------------------------------------------------- */
-
-static gboolean
-default_activations (onnx_importer *im, const char *const *expected)
-{
-  const Onnx__AttributeProto *a = _onnx_attr (im, "activations");
-
-  if (a == NULL)
-    return TRUE;
-  if (a->n_strings != g_strv_length ((char **) expected))
-    return FALSE;
-  for (gsize i = 0; i < a->n_strings; i++)
-    if (g_ascii_strncasecmp ((const char *) a->strings[i].data, expected[i], a->strings[i].len) !=
-          0 ||
-        strlen (expected[i]) != a->strings[i].len)
-      return FALSE;
-  return TRUE;
-}
-
-static gboolean
-map_recurrent (onnx_importer *im, GError **error)
-{
-  const char *op = im->node->op_type;
-  const gboolean lstm = g_str_equal (op, "LSTM"), gru = g_str_equal (op, "GRU");
-  static const int lstm_gates[] = { 0, 2, 3, 1 }; /* ours i f g o ← ONNX i o f c */
-  static const int gru_gates[] = { 1, 0, 2 };     /* ours r z n ← ONNX z r h */
-  static const int rnn_gates[] = { 0 };
-  static const char *const lstm_act[] = { "Sigmoid", "Tanh", "Tanh", NULL };
-  static const char *const gru_act[] = { "Sigmoid", "Tanh", NULL };
-  static const char *const rnn_act[] = { "Tanh", NULL };
-  static const char *const ids[] = { "units", "return_sequences", NULL };
-  const int *gates = lstm ? lstm_gates : gru ? gru_gates : rnn_gates;
-  const int G = lstm ? 4 : gru ? 3 : 1;
-  const int layout = (int) _onnx_attr_int (im, "layout", 0);
-  onnx_value *x = _onnx_runtime_input (im, 0, error), *w, *r, *b = _onnx_input (im, 3);
-  g_autofree char *direction = _onnx_attr_string (im, "direction", "forward");
-  g_autofree float *wih = NULL, *whh = NULL, *bih = NULL, *bhh = NULL;
-  gboolean want_y = _onnx_output_used (im, 0), want_h = _onnx_output_used (im, 1);
-  gint64 H, F, T, dims[4];
-  double p[2];
-  nn_shape shape;
-  int id, in;
-
-  if (x == NULL || (w = _onnx_const_input (im, 1, error)) == NULL ||
-      (r = _onnx_const_input (im, 2, error)) == NULL)
-    return FALSE;
-  if (!g_str_equal (direction, "forward"))
-    return unsupported (im, error, "direction", direction);
-  for (int i = 4; i < 8; i++)
-    if (_onnx_input (im, i) && !((i == 5 || i == 6) && _onnx_input (im, i)->zeros))
-      {
-        static const char *const names[] = { N_ ("the sequence_lens input"),
-                                             N_ ("the initial_h input"), N_ ("the initial_c input"),
-                                             N_ ("the P (peephole) input") };
-        return unsupported_use (im, error, _ (names[i - 4]),
-                                _ ("sequences start from zero state, all of the same length"));
-      }
-  if (_onnx_attr (im, "clip"))
-    return unsupported (im, error, "clip", _ ("cell clipping is not supported"));
-  if (_onnx_attr (im, "activation_alpha") || _onnx_attr (im, "activation_beta") ||
-      !default_activations (im, lstm  ? lstm_act
-                                : gru ? gru_act
-                                      : rnn_act))
-    return unsupported (im, error, "activations", _ ("only the default activations are supported"));
-  if (lstm && _onnx_attr_int (im, "input_forget", 0) != 0)
-    return unsupported (im, error, "input_forget", _ ("coupled gates are not supported"));
-  if (gru && _onnx_attr_int (im, "linear_before_reset", 0) != 1)
-    return unsupported (im, error, "linear_before_reset=0",
-                        _ ("Layerlab's GRU is PyTorch's, which applies the reset gate after the "
-                           "recurrent product (linear_before_reset=1)"));
-  if (lstm && _onnx_output_used (im, 2))
-    return unsupported_use (im, error, _ ("the Y_c output"),
-                            _ ("the cell state output cannot be produced"));
-  if (want_y && want_h)
-    return unsupported_use (im, error, _ ("using both Y and Y_h"),
-                            _ ("a recurrent layer gives either every step or the last one"));
-  if (layout != 0 && layout != 1)
-    return unsupported (im, error, "layout", _ ("expected 0 or 1"));
-  if (x->rank != 3 || x->batch_axis != (layout == 0 ? 1 : 0))
-    {
-      _onnx_node_error (im, error, NN_ERROR_UNSUPPORTED,
-                        _ ("X must be a sequence with the batch on axis %d"), layout == 0 ? 1 : 0);
-      return FALSE;
-    }
-  T = x->dims[layout == 0 ? 0 : 1];
-  F = x->dims[2];
-  H = r->value->rank == 3 ? r->value->dims[2] : 0;
-  if (w->value->rank != 3 || w->value->dims[0] != 1 || w->value->dims[1] != G * H ||
-      w->value->dims[2] != F || r->value->dims[0] != 1 || r->value->dims[1] != G * H ||
-      (b && (!b->is_const || b->value == NULL || b->value->size != (gsize) (2 * G * H))) ||
-      _onnx_attr_int (im, "hidden_size", H) != H || H < 1)
-    {
-      _onnx_node_error (im, error, NN_ERROR_DATA,
-                        _ ("W, R and B do not have the shapes of one direction of %d gates"), G);
-      return FALSE;
-    }
-  wih = g_new0 (float, G *H *F);
-  whh = g_new0 (float, G *H *H);
-  bih = g_new0 (float, G *H);
-  bhh = g_new0 (float, G *H);
-  for (int g = 0; g < G; g++)
-    {
-      memcpy (wih + g * H * F, w->value->data + gates[g] * H * F, sizeof (float) * H * F);
-      memcpy (whh + g * H * H, r->value->data + gates[g] * H * H, sizeof (float) * H * H);
-      if (b)
-        {
-          memcpy (bih + g * H, b->value->data + gates[g] * H, sizeof (float) * H);
-          memcpy (bhh + g * H, b->value->data + (G + gates[g]) * H, sizeof (float) * H);
-        }
-    }
-  p[0] = (double) H;
-  p[1] = want_y;
-  in = _onnx_use (im, x, error);
-  id = in < 0 ? -1
-              : _onnx_add_layer (im,
-                                 LAYER (lstm  ? "lstm"
-                                        : gru ? "gru"
-                                              : "simple_rnn"),
-                                 &in, 1, ids, p, error);
-  if (id < 0)
-    return FALSE;
-  shape = nn_shape_2d (G * (int) H, (int) F);
-  _onnx_add_weight (im, id, "weight_ih", &shape, wih);
-  shape = nn_shape_2d (G * (int) H, (int) H);
-  _onnx_add_weight (im, id, "weight_hh", &shape, whh);
-  shape = nn_shape_1d (G * (int) H);
-  _onnx_add_weight (im, id, "bias_ih", &shape, bih);
-  _onnx_add_weight (im, id, "bias_hh", &shape, bhh);
-  if (want_y)
-    {
-      /* Y: [T, 1, N, H] (layout 0) or [N, T, 1, H] */
-      const gint64 n = x->dims[x->batch_axis];
-      gint64 y0[4] = { T, 1, n, H }, y1[4] = { n, T, 1, H };
-
-      memcpy (dims, layout == 0 ? y0 : y1, sizeof dims);
-      _onnx_define (im, 0, id, 4, dims, layout == 0 ? 2 : 0);
-    }
-  else
-    {
-      /* Y_h: [1, N, H] (layout 0) or [N, 1, H] */
-      const gint64 n = x->dims[x->batch_axis];
-
-      dims[0] = layout == 0 ? 1 : n;
-      dims[1] = layout == 0 ? n : 1;
-      dims[2] = H;
-      _onnx_define (im, 1, id, 3, dims, layout == 0 ? 1 : 0);
-    }
-  return TRUE;
-}
-
 /* --- Dispatch ----------------------------------------------------------------- */
 
 typedef gboolean (*map_fn) (onnx_importer *im, GError **error);
@@ -1477,37 +1950,47 @@ static const struct
   map_fn map;
 } operators[] = {
   { "Add", map_add },
+  { "And", map_embedding_part },
   { "AveragePool", map_avgpool },
   { "BatchNormalization", map_batchnorm },
+  { "Cast", map_embedding_part },
   { "Concat", map_concat },
   { "Constant", map_constant },
   { "ConstantOfShape", map_constant_of_shape },
   { "Conv", map_conv },
   { "ConvTranspose", map_conv_transpose },
+  { "Div", map_arithmetic },
   { "Dropout", map_dropout },
   { "Elu", map_elu },
+  { "Erf", map_erf },
   { "Flatten", map_flatten },
-  { "GRU", map_recurrent },
+  { "GRU", _onnx_map_recurrent },
   { "Gather", map_gather },
   { "Gemm", map_gemm },
   { "GlobalAveragePool", map_global_avgpool },
+  { "GreaterOrEqual", map_embedding_part },
   { "Identity", map_identity },
-  { "LSTM", map_recurrent },
+  { "LSTM", _onnx_map_recurrent },
   { "LeakyRelu", map_leaky_relu },
+  { "Less", map_embedding_part },
   { "MatMul", map_matmul },
   { "MaxPool", map_maxpool },
-  { "RNN", map_recurrent },
+  { "Mul", map_arithmetic },
+  { "RNN", _onnx_map_recurrent },
   { "Relu", map_relu },
   { "Reshape", map_reshape },
   { "Resize", map_upsample },
+  { "Round", map_round },
   { "Shape", map_shape },
   { "Sigmoid", map_sigmoid },
   { "Softmax", map_softmax },
   { "Squeeze", map_squeeze },
+  { "Sub", map_arithmetic },
   { "Tanh", map_tanh },
   { "Transpose", map_transpose },
   { "Unsqueeze", map_squeeze },
   { "Upsample", map_upsample },
+  { "Where", map_embedding_part },
 };
 
 gboolean

@@ -1,6 +1,6 @@
 /* onnx-import-private.h — what the ONNX reader (onnx-import.c: parsing,
  * validation, values, layout, running) and the operator mapping
- * (onnx-import-ops.c) share. */
+ * (onnx-import-ops.c, onnx-import-recurrent.c) share. */
 #pragma once
 
 #include "io/onnx-import.h"
@@ -25,6 +25,7 @@ typedef struct
   gint64 dims[NN_ONNX_MAX_RANK];
   int batch_axis;
   int consumers; /* ONNX nodes reading it, plus 1 for a graph output */
+  gboolean ids;  /* the integer graph input: token ids, read only as a Gather's indices */
 } onnx_value;
 
 typedef struct
@@ -38,6 +39,15 @@ typedef struct
   /* the node being mapped, for messages */
   const Onnx__NodeProto *node;
   int node_index;
+  /* for patterns spanning several nodes (GELU, Embedding's id clamping,
+   * input normalisation): the graph, and the nodes a pattern has mapped
+   * already, which the main loop then passes over */
+  const Onnx__GraphProto *proto;
+  gboolean *done;
+  /* a normalisation of the model's input (Sub/Mul by constants right after
+   * it), expanded to one value per input value of a sample */
+  float *norm_mean, *norm_inv_std;
+  int norm_size;
 } onnx_importer;
 
 /* Reads a TensorProto: floats into *value or int64 into *ints (the other
@@ -48,6 +58,12 @@ gboolean _onnx_tensor_from_proto (const Onnx__TensorProto *tp, nn_onnx_tensor **
 /* Sets error as "<file>: node 7 'conv3' (Conv): <message>". */
 void _onnx_node_error (onnx_importer *im, GError **error, int code, const char *format, ...)
   G_GNUC_PRINTF (4, 5);
+
+/* Set an NN_ERROR_UNSUPPORTED error naming an attribute (or, for _use, an
+ * input, output or combination) and why; return FALSE. */
+gboolean _onnx_unsupported (onnx_importer *im, GError **error, const char *attr, const char *why);
+gboolean _onnx_unsupported_use (onnx_importer *im, GError **error, const char *what,
+                                const char *why);
 
 /* Attributes of the current node. */
 const Onnx__AttributeProto *_onnx_attr (onnx_importer *im, const char *name);
@@ -91,6 +107,28 @@ int _onnx_add_layer (onnx_importer *im, const nn_layer_ops *ops, const int *inpu
 void _onnx_add_weight (onnx_importer *im, int node_id, const char *name, const nn_shape *shape,
                        const float *data);
 void _onnx_add_state (onnx_importer *im, int node_id, const nn_shape *shape, const float *data);
+
+/* Patterns: the first node (in file order) of type op that reads `name`,
+ * or NULL; *index receives its index in the graph. */
+const Onnx__NodeProto *_onnx_reader (onnx_importer *im, const char *name, const char *op,
+                                     int *index);
+/* The same when that node is the only reader (not the graph output
+ * either) and reads `name` once. */
+const Onnx__NodeProto *_onnx_sole_reader (onnx_importer *im, const char *name, const char *op,
+                                          int *index);
+/* TRUE when `name` is a float constant holding one value, stored in *value. */
+gboolean _onnx_scalar (onnx_importer *im, const char *name, float *value);
+/* The other input of a two-input node when one of them is `name`, else NULL. */
+const char *_onnx_other_input (const Onnx__NodeProto *node, const char *name);
+/* Defines output 0 of the node at index (a pattern's last node) and marks
+ * it mapped. */
+onnx_value *_onnx_define_at (onnx_importer *im, int index, int node_id, int rank,
+                             const gint64 *dims, int batch_axis);
+/* Marks the node at index as mapped by a pattern. */
+void _onnx_mark_done (onnx_importer *im, int index);
+
+/* RNN, GRU and LSTM (onnx-import-recurrent.c). */
+gboolean _onnx_map_recurrent (onnx_importer *im, GError **error);
 
 /* Maps the current node; FALSE with an error. */
 gboolean _onnx_map_node (onnx_importer *im, GError **error);

@@ -2,7 +2,9 @@
  * with a size cap, validation (opset, definitions, sizes, cycles), the
  * values flowing between nodes, the canvas layout, and running an imported
  * model on ONNX-laid-out tensors (for `layerlab-cli onnx-test`). The
- * operator-by-operator mapping is in onnx-import-ops.c. */
+ * operator-by-operator mapping is in onnx-import-ops.c (recurrent layers:
+ * onnx-import-recurrent.c); the helpers here let a pattern there map a
+ * chain of nodes as one layer. */
 #include "config.h"
 
 #include <glib/gi18n-lib.h>
@@ -311,6 +313,21 @@ _onnx_node_error (onnx_importer *im, GError **error, int code, const char *forma
                im->node ? im->node->op_type : "", msg);
 }
 
+gboolean
+_onnx_unsupported (onnx_importer *im, GError **error, const char *attr, const char *why)
+{
+  _onnx_node_error (im, error, NN_ERROR_UNSUPPORTED, _ ("attribute %s is not supported: %s"), attr,
+                    why);
+  return FALSE;
+}
+
+gboolean
+_onnx_unsupported_use (onnx_importer *im, GError **error, const char *what, const char *why)
+{
+  _onnx_node_error (im, error, NN_ERROR_UNSUPPORTED, _ ("%s is not supported: %s"), what, why);
+  return FALSE;
+}
+
 const Onnx__AttributeProto *
 _onnx_attr (onnx_importer *im, const char *name)
 {
@@ -392,6 +409,15 @@ _onnx_runtime_input (onnx_importer *im, int i, GError **error)
                         v->name);
       return NULL;
     }
+  if (v->ids)
+    {
+      _onnx_node_error (im, error, NN_ERROR_UNSUPPORTED,
+                        _ ("input %d ('%s') holds integers; Layerlab reads an integer input only "
+                           "as token ids picking rows of a constant table (Gather, an "
+                           "Embedding)"),
+                        i + 1, v->name);
+      return NULL;
+    }
   return v;
 }
 
@@ -447,6 +473,81 @@ _onnx_define_const (onnx_importer *im, int i, nn_onnx_tensor *value, gint64 *int
   v->value = value;
   v->ints = ints;
   v->n_ints = n_ints;
+}
+
+const Onnx__NodeProto *
+_onnx_reader (onnx_importer *im, const char *name, const char *op, int *index)
+{
+  for (gsize n = 0; n < im->proto->n_node; n++)
+    {
+      const Onnx__NodeProto *node = im->proto->node[n];
+
+      if (!g_str_equal (node->op_type, op) || im->done[n])
+        continue;
+      for (gsize i = 0; i < node->n_input; i++)
+        if (g_str_equal (node->input[i], name))
+          {
+            *index = (int) n;
+            return node;
+          }
+    }
+  return NULL;
+}
+
+const Onnx__NodeProto *
+_onnx_sole_reader (onnx_importer *im, const char *name, const char *op, int *index)
+{
+  onnx_value *v = g_hash_table_lookup (im->values, name);
+
+  if (v == NULL || v->consumers != 1)
+    return NULL;
+  return _onnx_reader (im, name, op, index);
+}
+
+gboolean
+_onnx_scalar (onnx_importer *im, const char *name, float *value)
+{
+  onnx_value *v = name ? g_hash_table_lookup (im->values, name) : NULL;
+
+  if (v == NULL || !v->is_const || v->value == NULL || v->value->size != 1)
+    return FALSE;
+  *value = v->value->data[0];
+  return TRUE;
+}
+
+const char *
+_onnx_other_input (const Onnx__NodeProto *node, const char *name)
+{
+  if (node->n_input != 2)
+    return NULL;
+  if (g_str_equal (node->input[0], name))
+    return node->input[1];
+  if (g_str_equal (node->input[1], name))
+    return node->input[0];
+  return NULL;
+}
+
+void
+_onnx_mark_done (onnx_importer *im, int index)
+{
+  im->done[index] = TRUE;
+}
+
+onnx_value *
+_onnx_define_at (onnx_importer *im, int index, int node_id, int rank, const gint64 *dims,
+                 int batch_axis)
+{
+  const Onnx__NodeProto *node = im->node;
+  const int node_index = im->node_index;
+  onnx_value *v;
+
+  im->node = im->proto->node[index];
+  im->node_index = index;
+  v = _onnx_define (im, 0, node_id, rank, dims, batch_axis);
+  im->node = node;
+  im->node_index = node_index;
+  _onnx_mark_done (im, index);
+  return v;
 }
 
 gboolean
@@ -572,9 +673,10 @@ _onnx_add_state (onnx_importer *im, int node_id, const nn_shape *shape, const fl
 
 /* --- The whole model ---------------------------------------------------- */
 
+/* *ids: the input holds integers, which Layerlab reads as token ids. */
 static gboolean
 value_info_dims (onnx_importer *im, const Onnx__ValueInfoProto *vi, int *rank, gint64 *dims,
-                 GError **error)
+                 gboolean *ids, GError **error)
 {
   const Onnx__TypeProto *tp = vi->type;
   const Onnx__TensorShapeProto *shape;
@@ -587,7 +689,9 @@ value_info_dims (onnx_importer *im, const Onnx__ValueInfoProto *vi, int *rank, g
                    vi->name);
       return FALSE;
     }
-  if (tp->tensor_type->elem_type != ONNX__TENSOR_PROTO__DATA_TYPE__FLOAT)
+  *ids = tp->tensor_type->elem_type == ONNX__TENSOR_PROTO__DATA_TYPE__INT64 ||
+         tp->tensor_type->elem_type == ONNX__TENSOR_PROTO__DATA_TYPE__INT32;
+  if (tp->tensor_type->elem_type != ONNX__TENSOR_PROTO__DATA_TYPE__FLOAT && !*ids)
     {
       g_set_error (error, NN_ERROR, NN_ERROR_UNSUPPORTED,
                    _ ("%s: input '%s' holds %s values; Layerlab takes float"), im->file, vi->name,
@@ -802,6 +906,7 @@ import_graph (onnx_importer *im, const Onnx__ModelProto *m, GPtrArray *constants
   nn_shape shape;
   int rank, id;
   gint64 dims[NN_ONNX_MAX_RANK];
+  gboolean ids;
   double p[3];
   static const char *const input_ids[] = { "channels", "height", "width", NULL };
   nn_graph_report report;
@@ -916,10 +1021,11 @@ import_graph (onnx_importer *im, const Onnx__ModelProto *m, GPtrArray *constants
                    g->n_output);
       return FALSE;
     }
-  if (!value_info_dims (im, input, &rank, dims, error))
+  if (!value_info_dims (im, input, &rank, dims, &ids, error))
     return FALSE;
 
   v = value_new (im, input->name);
+  v->ids = ids;
   g_hash_table_add (defined, g_strdup (v->name));
   v->rank = rank;
   memcpy (v->dims, dims, sizeof (gint64) * rank);
@@ -980,19 +1086,29 @@ import_graph (onnx_importer *im, const Onnx__ModelProto *m, GPtrArray *constants
     o->consumers++;
   }
 
-  for (gsize k = 0; k < g->n_node; k++)
-    {
-      im->node = g->node[order[k]];
-      im->node_index = order[k];
-      if (im->node->domain && im->node->domain[0] && !g_str_equal (im->node->domain, "ai.onnx"))
-        {
-          _onnx_node_error (im, error, NN_ERROR_UNSUPPORTED,
-                            _ ("operators of domain '%s' are not supported"), im->node->domain);
+  /* Constants first (they read nothing, so the order stays topological):
+   * a pattern spanning several nodes then finds the scalars it checks
+   * defined, wherever the file puts their Constant nodes. */
+  im->proto = g;
+  im->done = g_new0 (gboolean, g->n_node + 1);
+  for (int pass = 0; pass < 2; pass++)
+    for (gsize k = 0; k < g->n_node; k++)
+      {
+        im->node = g->node[order[k]];
+        im->node_index = order[k];
+        if (im->done[order[k]] ||
+            (pass == 0) != (g_str_equal (im->node->op_type, "Constant") && im->node->n_input == 0))
+          continue;
+        if (im->node->domain && im->node->domain[0] && !g_str_equal (im->node->domain, "ai.onnx"))
+          {
+            _onnx_node_error (im, error, NN_ERROR_UNSUPPORTED,
+                              _ ("operators of domain '%s' are not supported"), im->node->domain);
+            return FALSE;
+          }
+        if (!_onnx_map_node (im, error))
           return FALSE;
-        }
-      if (!_onnx_map_node (im, error))
-        return FALSE;
-    }
+        im->done[order[k]] = TRUE;
+      }
   im->node = NULL;
 
   out = g_hash_table_lookup (im->values, g->output[0]->name);
@@ -1092,6 +1208,7 @@ nn_onnx_import_data (const guint8 *data, gsize length, const char *name, GPtrArr
       p = nn_project_new (g_steal_pointer (&im.graph));
       p->weights = g_steal_pointer (&im.weights);
       p->state = g_steal_pointer (&im.state);
+      nn_project_set_normalisation (p, im.norm_mean, im.norm_inv_std, im.norm_size);
     }
   else if (io)
     nn_onnx_io_clear (io);
@@ -1101,6 +1218,9 @@ nn_onnx_import_data (const guint8 *data, gsize length, const char *name, GPtrArr
   g_clear_pointer (&im.state, g_ptr_array_unref);
   g_hash_table_unref (im.values);
   g_array_unref (im.depth);
+  g_free (im.done);
+  g_free (im.norm_mean);
+  g_free (im.norm_inv_std);
   onnx__model_proto__free_unpacked (m, NULL);
   /* messages quote names from the file, which protobuf-c does not check */
   if (error && *error && !g_utf8_validate ((*error)->message, -1, NULL))
@@ -1181,6 +1301,12 @@ nn_onnx_run (const nn_project *p, const nn_onnx_io *io, const nn_onnx_tensor *x,
     goto mismatch;
   in = g_new (float, x->size);
   move_batch_axis (x->data, in, x->rank, x->dims, io->input_batch_axis, TRUE);
+  /* the file's normalisation of its input is the project's data
+   * preparation, which the model itself does not do */
+  if (p->norm_size > 0 && (gsize) p->norm_size == sample)
+    for (int b = 0; b < batch; b++)
+      for (gsize k = 0; k < sample; k++)
+        in[b * sample + k] = (in[b * sample + k] - p->norm_mean[k]) * p->norm_inv_std[k];
   nn_model_forward (m, in, batch, FALSE, NULL);
 
   memcpy (out_dims, io->output_dims, sizeof out_dims);

@@ -40,7 +40,7 @@ typedef struct
   GHashTable *by_id; /* node id → ex_node * */
   ex_node *input, *output;
   gboolean final_softmax; /* the output node is a Softmax */
-  gboolean uses_embedding, has_batchnorm;
+  gboolean uses_embedding, uses_classic_gru, has_batchnorm;
   GPtrArray *decayed; /* torch keys of parameters Layerlab decays */
 } exporter;
 
@@ -212,6 +212,143 @@ param_int (const ex_node *x, const char *id)
   return (int) nn_layer_desc_get (&x->node->desc, id);
 }
 
+/* A MaxPool2D/AvgPool2D window as pooling.c reads its parameters: sizes,
+ * strides and the padding before (pb) and after (pe) the image, per axis
+ * (0 rows, 1 columns). */
+typedef struct
+{
+  int k[2], s[2], pb[2], pe[2], dilation, padding;
+} pool_window;
+
+static void
+pool_window_of (const ex_node *x, pool_window *w)
+{
+  const int stride = param_int (x, "stride");
+
+  w->k[0] = param_int (x, "size");
+  w->k[1] = param_int (x, "size_width") > 0 ? param_int (x, "size_width") : w->k[0];
+  w->s[0] = stride > 0 ? stride : w->k[0];
+  w->s[1] = param_int (x, "stride_width") > 0 ? param_int (x, "stride_width")
+            : stride > 0                      ? stride
+                                              : w->k[1];
+  w->dilation = is_kind (x, "maxpool2d") ? param_int (x, "dilation") : 1;
+  w->padding = param_int (x, "padding");
+  for (int a = 0; a < 2; a++)
+    {
+      const int span = (w->k[a] - 1) * w->dilation + 1;
+      const int total = MAX ((x->out.dim[1 + a] - 1) * w->s[a] + span - x->in[0].dim[1 + a], 0);
+
+      if (w->padding == 1)
+        {
+          w->pb[a] = total / 2;
+          w->pe[a] = total - total / 2;
+        }
+      else if (w->padding == 2)
+        w->pb[a] = w->pe[a] = a == 0 || param_int (x, "pad_width") < 0 ? param_int (x, "pad")
+                                                                       : param_int (x, "pad_width");
+      else
+        w->pb[a] = w->pe[a] = 0;
+    }
+}
+
+/* Fills w for a pooling node x; TRUE when its 'same' padding is more than
+ * half the window (a dilated MaxPool2D), more than torch's modules take:
+ * forward then pads with −inf, which never wins. */
+static gboolean
+pool_pads_in_forward (const ex_node *x, pool_window *w)
+{
+  pool_window_of (x, w);
+  return w->padding == 1 && (w->pb[0] > w->k[0] / 2 || w->pb[1] > w->k[1] / 2);
+}
+
+static void
+append_pair (GString *m, const char *name, const int v[2])
+{
+  g_string_append_printf (m, v[0] == v[1] ? "%s%d" : "%s(%d, %d)", name, v[0], v[1]);
+}
+
+/* A Conv2D/Conv2DTranspose as conv2d.c and conv2d_transpose.c read their
+ * parameters, per axis (0 rows, 1 columns): kernel, stride, the extent of
+ * the dilated kernel, and where the layer's output sits in what torch's
+ * module computes: for Conv2D the padding before (pb) and after (pe) the
+ * image; for Conv2DTranspose the full (unpadded) output and its crop pb
+ * at the start. `module_pad` is TRUE when the module's symmetric padding
+ * (plus output_padding) gives the layer's output exactly. */
+typedef struct
+{
+  int k[2], s[2], ek[2], pb[2], pe[2], full[2];
+  int dilation, groups, output_padding;
+  gboolean module_pad;
+} conv_form;
+
+static void
+conv_form_of (const ex_node *x, conv_form *c)
+{
+  const gboolean transpose = is_kind (x, "conv2d_transpose");
+  const int padding = param_int (x, "padding");
+  const int pad[2] = { param_int (x, "pad"), param_int (x, "pad_width") >= 0
+                                               ? param_int (x, "pad_width")
+                                               : param_int (x, "pad") };
+
+  c->k[0] = param_int (x, "kernel");
+  c->k[1] = param_int (x, "kernel_width") > 0 ? param_int (x, "kernel_width") : c->k[0];
+  c->s[0] = param_int (x, "stride");
+  c->s[1] = param_int (x, "stride_width") > 0 ? param_int (x, "stride_width") : c->s[0];
+  c->dilation = param_int (x, "dilation");
+  c->groups = transpose ? 1 : param_int (x, "groups");
+  c->output_padding = transpose && padding == 2 ? param_int (x, "output_padding") : 0;
+  c->module_pad = TRUE;
+  for (int a = 0; a < 2; a++)
+    {
+      const int in = x->in[0].dim[1 + a], out = x->out.dim[1 + a];
+
+      c->ek[a] = (c->k[a] - 1) * c->dilation + 1;
+      c->full[a] = (in - 1) * c->s[a] + c->ek[a];
+      if (padding == 2)
+        c->pb[a] = c->pe[a] = pad[a];
+      else if (padding == 1 && !transpose)
+        {
+          const int total = MAX ((out - 1) * c->s[a] + c->ek[a] - in, 0);
+          c->pb[a] = total / 2;
+          c->pe[a] = total - total / 2;
+        }
+      else if (padding == 1)
+        {
+          c->pb[a] = MAX (c->ek[a] - c->s[a], 0) / 2;
+          c->pe[a] = c->full[a] - c->pb[a] - out;
+        }
+      else
+        c->pb[a] = c->pe[a] = 0;
+      if (padding != 2 && c->pb[a] != c->pe[a])
+        c->module_pad = FALSE;
+    }
+}
+
+static void
+append_conv_args (GString *m, const conv_form *c)
+{
+  const int op[2] = { c->output_padding, c->output_padding };
+
+  append_pair (m, ", kernel_size=", c->k);
+  if (c->s[0] != 1 || c->s[1] != 1)
+    append_pair (m, ", stride=", c->s);
+  if (c->module_pad && (c->pb[0] != 0 || c->pb[1] != 0))
+    append_pair (m, ", padding=", c->pb);
+  if (c->output_padding != 0)
+    append_pair (m, ", output_padding=", op);
+  if (c->dilation != 1)
+    g_string_append_printf (m, ", dilation=%d", c->dilation);
+  if (c->groups != 1)
+    g_string_append_printf (m, ", groups=%d", c->groups);
+}
+
+/* A GRU with "Reset after product" off: torch.nn has no module for it. */
+static gboolean
+is_classic_gru (const ex_node *x)
+{
+  return is_kind (x, "gru") && param_int (x, "reset_after") == 0;
+}
+
 /* The PyTorch module of a node for __init__, or FALSE when the node is
  * computed inline in forward (Input, Reshape, Add, Concatenate). Sets
  * *supported to FALSE for a kind this exporter does not know. */
@@ -243,46 +380,17 @@ module_of (exporter *e, ex_node *x, GString *m, gboolean *supported)
       append_number (m, nn_layer_desc_get (d, "rate"));
       g_string_append (m, ")");
     }
-  else if (is_kind (x, "conv2d"))
+  else if (is_kind (x, "conv2d") || is_kind (x, "conv2d_transpose"))
     {
-      const int k = param_int (x, "kernel"), s = param_int (x, "stride");
-      int pad_h = 0, pad_w = 0;
+      conv_form c;
 
-      /* Symmetric "same" padding goes into the module; otherwise forward
-       * pads (see forward_of). */
-      if (param_int (x, "padding") == 1)
-        {
-          int th = MAX ((x->out.dim[1] - 1) * s + k - in->dim[1], 0);
-          int tw = MAX ((x->out.dim[2] - 1) * s + k - in->dim[2], 0);
-          if (th % 2 == 0 && tw % 2 == 0)
-            pad_h = th / 2, pad_w = tw / 2;
-        }
-      g_string_append_printf (m, "nn.Conv2d(%d, %d, kernel_size=%d", in->dim[0],
-                              param_int (x, "filters"), k);
-      if (s != 1)
-        g_string_append_printf (m, ", stride=%d", s);
-      if (pad_h != 0 || pad_w != 0)
-        g_string_append_printf (m, pad_h == pad_w ? ", padding=%d" : ", padding=(%d, %d)", pad_h,
-                                pad_w);
-      g_string_append_printf (m, "%s)", param_int (x, "use_bias") ? "" : ", bias=False");
-    }
-  else if (is_kind (x, "conv2d_transpose"))
-    {
-      const int k = param_int (x, "kernel"), s = param_int (x, "stride");
-      const int full_h = (in->dim[1] - 1) * s + k, full_w = (in->dim[2] - 1) * s + k;
-      const int top = param_int (x, "padding") == 1 ? MAX (k - s, 0) / 2 : 0;
-      int pad = 0;
-
-      /* PyTorch crops `padding` from each side; when Layerlab's crop is
-       * the same on both sides it is the module's, else forward's. */
-      if (top > 0 && full_h - 2 * top == x->out.dim[1] && full_w - 2 * top == x->out.dim[2])
-        pad = top;
-      g_string_append_printf (m, "nn.ConvTranspose2d(%d, %d, kernel_size=%d", in->dim[0],
-                              param_int (x, "filters"), k);
-      if (s != 1)
-        g_string_append_printf (m, ", stride=%d", s);
-      if (pad != 0)
-        g_string_append_printf (m, ", padding=%d", pad);
+      /* Symmetric padding goes into the module; otherwise forward pads or
+       * crops (see forward_of). */
+      conv_form_of (x, &c);
+      g_string_append_printf (m, "nn.%s(%d, %d",
+                              is_kind (x, "conv2d") ? "Conv2d" : "ConvTranspose2d", in->dim[0],
+                              param_int (x, "filters"));
+      append_conv_args (m, &c);
       g_string_append_printf (m, "%s)", param_int (x, "use_bias") ? "" : ", bias=False");
     }
   else if (is_kind (x, "upsampling2d"))
@@ -290,16 +398,40 @@ module_of (exporter *e, ex_node *x, GString *m, gboolean *supported)
                             param_int (x, "size"));
   else if (is_kind (x, "maxpool2d") || is_kind (x, "avgpool2d"))
     {
-      const int k = param_int (x, "size"), s = param_int (x, "stride");
+      const gboolean max = is_kind (x, "maxpool2d");
+      const int none[2] = { 0, 0 };
+      pool_window w;
+      gboolean ceil;
+      const int *pad;
 
-      g_string_append_printf (m, "nn.%s(%d", is_kind (x, "maxpool2d") ? "MaxPool2d" : "AvgPool2d",
-                              k);
-      if (s != 0 && s != k)
-        g_string_append_printf (m, ", stride=%d", s);
+      /* 'same' as torch's padding of the smaller (top/left) amount, with
+       * ceil_mode for the odd cell after the image: the last window runs
+       * one cell past torch's padding, which is never counted or wins. */
+      pad = pool_pads_in_forward (x, &w) ? none : w.pb;
+      ceil = w.padding == 1 ? pad == w.pb && (w.pe[0] != w.pb[0] || w.pe[1] != w.pb[1])
+                            : param_int (x, "ceil_mode") != 0;
+      g_string_append_printf (m, "nn.%s(", max ? "MaxPool2d" : "AvgPool2d");
+      append_pair (m, "", w.k);
+      if (w.s[0] != w.k[0] || w.s[1] != w.k[1])
+        append_pair (m, ", stride=", w.s);
+      if (pad[0] != 0 || pad[1] != 0)
+        append_pair (m, ", padding=", pad);
+      if (w.dilation != 1)
+        g_string_append_printf (m, ", dilation=%d", w.dilation);
+      if (ceil)
+        g_string_append (m, ", ceil_mode=True");
+      if (!max && (pad[0] != 0 || pad[1] != 0) &&
+          (w.padding == 1 || param_int (x, "count_pad") == 0))
+        g_string_append (m, ", count_include_pad=False");
       g_string_append (m, ")");
     }
   else if (is_kind (x, "globalavgpool2d"))
     g_string_append (m, "nn.Sequential(nn.AdaptiveAvgPool2d(1), nn.Flatten())");
+  else if (is_classic_gru (x))
+    {
+      g_string_append_printf (m, "ClassicGRU(%d, %d)", in->dim[1], param_int (x, "units"));
+      e->uses_classic_gru = TRUE;
+    }
   else if (is_recurrent (x))
     g_string_append_printf (m, "nn.%s(%d, %d, batch_first=True)",
                             is_kind (x, "lstm")  ? "LSTM"
@@ -348,6 +480,8 @@ forward_of (exporter *e, ex_node *x, GString *f)
 {
   const char *a = input_of (e, x, 0)->ident;
   const nn_shape *in = &x->in[0];
+  pool_window pool;
+  conv_form conv;
 
   if (is_kind (x, "reshape"))
     {
@@ -375,36 +509,22 @@ forward_of (exporter *e, ex_node *x, GString *f)
     }
   else if (is_kind (x, "dense") && in->rank > 1)
     g_string_append_printf (f, "self.%s(torch.flatten(%s, 1))", x->ident, a);
-  else if (is_kind (x, "conv2d") && param_int (x, "padding") == 1)
+  else if ((is_kind (x, "conv2d") || is_kind (x, "conv2d_transpose")) &&
+           (conv_form_of (x, &conv), !conv.module_pad))
     {
-      const int k = param_int (x, "kernel"), s = param_int (x, "stride");
-      const int th = MAX ((x->out.dim[1] - 1) * s + k - in->dim[1], 0);
-      const int tw = MAX ((x->out.dim[2] - 1) * s + k - in->dim[2], 0);
-
-      /* Layerlab puts the odd pixel of "same" padding after the image */
-      if (th % 2 == 0 && tw % 2 == 0)
-        g_string_append_printf (f, "self.%s(%s)", x->ident, a);
+      /* Layerlab puts the odd pixel of "same" padding after the image;
+       * a transposed one crops (negative padding) or pads its full output */
+      if (is_kind (x, "conv2d"))
+        g_string_append_printf (f, "self.%s(F.pad(%s, (%d, %d, %d, %d)))", x->ident, a, conv.pb[1],
+                                conv.pe[1], conv.pb[0], conv.pe[0]);
       else
-        g_string_append_printf (f, "self.%s(F.pad(%s, (%d, %d, %d, %d)))", x->ident, a, tw / 2,
-                                tw - tw / 2, th / 2, th - th / 2);
+        g_string_append_printf (f, "F.pad(self.%s(%s), (%d, %d, %d, %d))", x->ident, a, -conv.pb[1],
+                                -conv.pe[1], -conv.pb[0], -conv.pe[0]);
     }
-  else if (is_kind (x, "conv2d_transpose"))
-    {
-      const int k = param_int (x, "kernel"), s = param_int (x, "stride");
-      const int full_h = (in->dim[1] - 1) * s + k, full_w = (in->dim[2] - 1) * s + k;
-      const int top = param_int (x, "padding") == 1 ? MAX (k - s, 0) / 2 : 0;
-
-      /* Crops (negative padding) or pads the full transposed convolution to
-       * Layerlab's window of it when the module cannot. */
-      if (full_h == x->out.dim[1] && full_w == x->out.dim[2])
-        g_string_append_printf (f, "self.%s(%s)", x->ident, a);
-      else if (top > 0 && full_h - 2 * top == x->out.dim[1] && full_w - 2 * top == x->out.dim[2])
-        g_string_append_printf (f, "self.%s(%s)", x->ident, a);
-      else
-        g_string_append_printf (f, "F.pad(self.%s(%s), (%d, %d, %d, %d))", x->ident, a, -top,
-                                x->out.dim[2] - (full_w - top), -top,
-                                x->out.dim[1] - (full_h - top));
-    }
+  else if ((is_kind (x, "maxpool2d") || is_kind (x, "avgpool2d")) &&
+           pool_pads_in_forward (x, &pool))
+    g_string_append_printf (f, "self.%s(F.pad(%s, (%d, %d, %d, %d), value=float('-inf')))",
+                            x->ident, a, pool.pb[1], pool.pe[1], pool.pb[0], pool.pe[0]);
   else if (is_recurrent (x))
     g_string_append_printf (f, "self.%s(%s)[0]%s", x->ident, a,
                             param_int (x, "return_sequences") ? "" : "[:, -1]");
@@ -486,6 +606,39 @@ write_model (exporter *e, GString *s, GError **error)
                         "        known = (ids >= 0) & (ids < self.num_embeddings)\n"
                         "        return super().forward(torch.where(known, ids, "
                         "torch.ones_like(ids)))\n");
+  if (e->uses_classic_gru)
+    g_string_append (
+      s, "\n\nclass ClassicGRU(nn.Module):\n"
+         "    \"\"\"The original GRU (Cho et al. 2014, ONNX's default), Layerlab's GRU with\n"
+         "    \"Reset after product\" off, which torch.nn does not have: the reset gate\n"
+         "    scales the state before its product with W_hn. Same tensors, state_dict\n"
+         "    names, start and calling convention as nn.GRU(batch_first=True).\"\"\"\n\n"
+         "    def __init__(self, input_size, hidden_size):\n"
+         "        super().__init__()\n"
+         "        self.hidden_size = hidden_size\n"
+         "        self.weight_ih_l0 = nn.Parameter(torch.empty(3 * hidden_size, input_size))\n"
+         "        self.weight_hh_l0 = nn.Parameter(torch.empty(3 * hidden_size, hidden_size))\n"
+         "        self.bias_ih_l0 = nn.Parameter(torch.empty(3 * hidden_size))\n"
+         "        self.bias_hh_l0 = nn.Parameter(torch.empty(3 * hidden_size))\n"
+         "        for p in self.parameters():\n"
+         "            nn.init.uniform_(p, -hidden_size ** -0.5, hidden_size ** -0.5)\n\n"
+         "    def forward(self, x):\n"
+         "        \"\"\"x [N, T, F] → (every h [N, T, H], the last h [1, N, H]).\"\"\"\n"
+         "        units = self.hidden_size\n"
+         "        w_rz, w_n = self.weight_hh_l0.split([2 * units, units])\n"
+         "        b_rz, b_n = self.bias_hh_l0.split([2 * units, units])\n"
+         "        inputs = F.linear(x, self.weight_ih_l0, self.bias_ih_l0)  # all steps at once\n"
+         "        h = x.new_zeros(x.shape[0], units)\n"
+         "        steps = []\n"
+         "        for t in range(x.shape[1]):\n"
+         "            i_r, i_z, i_n = inputs[:, t].split(units, 1)\n"
+         "            h_r, h_z = F.linear(h, w_rz, b_rz).split(units, 1)\n"
+         "            r = torch.sigmoid(i_r + h_r)\n"
+         "            z = torch.sigmoid(i_z + h_z)\n"
+         "            n = torch.tanh(i_n + F.linear(r * h, w_n, b_n))\n"
+         "            h = (1 - z) * n + z * h\n"
+         "            steps.append(h)\n"
+         "        return torch.stack(steps, 1), h.unsqueeze(0)\n");
   g_string_append (s, "\n\nclass Model(nn.Module):\n"
                       "    \"\"\"The project's graph, one layer per line; the comments give each "
                       "layer's\n"

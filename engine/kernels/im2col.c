@@ -6,6 +6,12 @@
 
 #include "threads.h"
 
+static inline int
+dil (int d)
+{
+  return d > 0 ? d : 1;
+}
+
 long
 nn_conv_geom_rows (const nn_conv_geom *g)
 {
@@ -21,12 +27,14 @@ nn_im2col (const nn_conv_geom *g, int n, const float *im, float *col)
   const long plane = (long) g->oh * g->ow;
   const long ld = plane * n;
   const long work = rows * ld;
+  const int dh = dil (g->dh), dw = dil (g->dw);
 
 #pragma omp parallel for num_threads(nn_threads_get()) if (work > NN_PARALLEL_MIN)
   for (long r = 0; r < rows; r++)
     {
-      const int kj = (int) (r % g->kw);
-      const int ki = (int) ((r / g->kw) % g->kh);
+      /* tap offsets: the kernel index times the dilation */
+      const int kj = (int) (r % g->kw) * dw;
+      const int ki = (int) ((r / g->kw) % g->kh) * dh;
       const int ci = (int) (r / ((long) g->kw * g->kh));
 
       for (int s = 0; s < n; s++)
@@ -91,6 +99,7 @@ nn_col2im (const nn_conv_geom *g, int n, const float *col, float *im)
   const long kk = (long) g->kh * g->kw;
   const long work = nn_conv_geom_rows (g) * ld;
   const long jobs = (long) n * g->c;
+  const int dh = dil (g->dh), dw = dil (g->dw);
 
 #pragma omp parallel for num_threads(nn_threads_get()) if (work > NN_PARALLEL_MIN)
   for (long job = 0; job < jobs; job++)
@@ -101,7 +110,7 @@ nn_col2im (const nn_conv_geom *g, int n, const float *col, float *im)
 
       for (long q = 0; q < kk; q++)
         {
-          const int ki = (int) (q / g->kw), kj = (int) (q % g->kw);
+          const int ki = (int) (q / g->kw) * dh, kj = (int) (q % g->kw) * dw;
           const float *src = col + ((long) ci * kk + q) * ld + s * plane;
 
           for (int y = 0; y < g->oh; y++)
@@ -119,12 +128,12 @@ nn_col2im (const nn_conv_geom *g, int n, const float *col, float *im)
                     add_run (drow + x0 - g->pl + kj, srow + x0, x1 - x0);
                   continue;
                 }
-              for (int x = 0; x < g->ow; x++)
-                {
-                  const int ix = x * g->sw - g->pl + kj;
-                  if (ix >= 0 && ix < g->w)
-                    drow[ix] += srow[x];
-                }
+              /* Strided: only the positions that land inside the row. */
+              const int off = kj - g->pl, sw = g->sw;
+              const int x0 = off >= 0 ? 0 : (sw - 1 - off) / sw;
+              const int x1 = g->w > off ? MIN (g->ow, (g->w - off + sw - 1) / sw) : 0;
+              for (int x = x0; x < x1; x++)
+                drow[x * sw + off] += srow[x];
             }
         }
     }

@@ -11,9 +11,12 @@
  * "same" gives in·stride, cropping the full result by kernel − stride
  * pixels with the odd one at the bottom/right (as TensorFlow). PyTorch has
  * no padding setting for the odd case: its full output, cropped, matches.
+ * "explicit" is PyTorch's: (in − 1)·stride − 2·pad + (kernel − 1)·dilation
+ * + 1 + output_padding, the last adding rows/columns at the bottom/right.
+ * Kernel and stride may differ across (kernel_width, stride_width).
  *
  * Scratch: the input as [C_in × N·H·W] (kept for dW, reused for dx) and
- * the columns [F·k·k × N·H·W]. */
+ * the columns [F·kh·kw × N·H·W]. */
 #include "config.h"
 
 #include <glib/gi18n-lib.h>
@@ -34,17 +37,25 @@ enum
   P_KERNEL,
   P_STRIDE,
   P_PADDING,
-  P_USE_BIAS
+  P_USE_BIAS,
+  P_KERNEL_W,
+  P_STRIDE_W,
+  P_PAD,
+  P_PAD_W,
+  P_OUTPUT_PADDING,
+  P_DILATION
 };
 enum
 {
   PAD_VALID,
-  PAD_SAME
+  PAD_SAME,
+  PAD_EXPLICIT
 };
 
-static const char *const padding_choices[] = { "valid", "same", NULL };
+static const char *const padding_choices[] = { "valid", "same", "explicit", NULL };
 static const char *const padding_labels[] = { N_ ("Valid (grow by the kernel)"),
-                                              N_ ("Same (multiply by the stride)"), NULL };
+                                              N_ ("Same (multiply by the stride)"),
+                                              N_ ("Explicit (pad by amount)"), NULL };
 
 /* Stride 2 and same padding by default: the usual use is to double an
  * image's size in a decoder. */
@@ -52,60 +63,133 @@ static const nn_param_spec conv2d_transpose_params[] = {
   [P_FILTERS] = { "filters", N_ ("Filters"), N_ ("Output channels: one learnt pattern each"),
                   NN_PARAM_INT, 1, 4096, 32 },
   [P_KERNEL] = { "kernel", N_ ("Kernel size"),
-                 N_ ("Width and height of the patch each input pixel stamps"), NN_PARAM_INT, 1, 31,
-                 3 },
+                 N_ ("Height of the patch each input pixel stamps, and its width unless Kernel "
+                     "width is set"),
+                 NN_PARAM_INT, 1, 31, 3 },
   [P_STRIDE] = { "stride", N_ ("Stride"), N_ ("Step between stamped patches; 2 doubles the size"),
                  NN_PARAM_INT, 1, 16, 2 },
   [P_PADDING] = { "padding", N_ ("Padding"),
                   N_ ("Same multiplies the size by the stride; valid also grows it by the kernel "
-                      "minus one"),
-                  NN_PARAM_ENUM, 0, 1, PAD_SAME, padding_choices, padding_labels },
+                      "minus one; explicit crops the amounts given under More options"),
+                  NN_PARAM_ENUM, 0, 2, PAD_SAME, padding_choices, padding_labels },
   [P_USE_BIAS] = { "use_bias", N_ ("Use bias"), N_ ("Add a learnt offset to every filter"),
                    NN_PARAM_BOOL, 0, 1, 1 },
+  [P_KERNEL_W] = { "kernel_width", N_ ("Kernel width"),
+                   N_ ("Width of the stamped patch in pixels; 0 keeps the kernel square"),
+                   NN_PARAM_INT, 0, 31, 0, NULL, NULL, TRUE },
+  [P_STRIDE_W] = { "stride_width", N_ ("Stride across"),
+                   N_ ("Horizontal step between stamped patches; 0 uses Stride"), NN_PARAM_INT, 0,
+                   16, 0, NULL, NULL, TRUE },
+  [P_PAD] = { "pad", N_ ("Padding rows"),
+              N_ ("Explicit padding: rows cropped from the top and bottom of the full result"),
+              NN_PARAM_INT, 0, 31, 0, NULL, NULL, TRUE },
+  [P_PAD_W] = { "pad_width", N_ ("Padding columns"),
+                N_ ("Explicit padding: columns cropped left and right; −1 uses Padding rows"),
+                NN_PARAM_INT, -1, 31, -1, NULL, NULL, TRUE },
+  [P_OUTPUT_PADDING] = { "output_padding", N_ ("Output padding"),
+                         N_ ("Explicit padding: extra rows and columns at the bottom/right, "
+                             "smaller than the stride"),
+                         NN_PARAM_INT, 0, 15, 0, NULL, NULL, TRUE },
+  [P_DILATION] = { "dilation", N_ ("Dilation"),
+                   N_ ("Distance between the patch's taps: 2 spreads it over a wider area"),
+                   NN_PARAM_INT, 1, 16, 1, NULL, NULL, TRUE },
 };
 
+static int
+kernel_w (const nn_layer_desc *d)
+{
+  const int kw = nn_param_int (d, P_KERNEL_W);
+
+  return kw > 0 ? kw : nn_param_int (d, P_KERNEL);
+}
+
+static int
+stride_w (const nn_layer_desc *d)
+{
+  const int sw = nn_param_int (d, P_STRIDE_W);
+
+  return sw > 0 ? sw : nn_param_int (d, P_STRIDE);
+}
+
+/* Output size along one axis for input size in, kernel extent ek (dilated);
+ * *pad is the crop at the start, set here unless explicit. */
+static gint64
+axis_out (int padding, int in, int ek, int s, int out_pad, int *pad)
+{
+  switch (padding)
+    {
+      case PAD_SAME:
+        *pad = MAX (ek - s, 0) / 2;
+        return (gint64) in * s;
+      case PAD_EXPLICIT:
+        return (gint64) (in - 1) * s - 2 * *pad + ek + out_pad;
+      default:
+        *pad = 0;
+        return (gint64) (in - 1) * s + ek;
+    }
+}
+
 /* The geometry of the Conv2D going from this layer's output (F × OH × OW)
- * back to its input (C × H × W). */
-static void
+ * back to its input (C × H × W); FALSE when the output would be empty or
+ * too large to hold (then g's sizes are not to be used). */
+static gboolean
 transpose_geom (const nn_layer_desc *d, const nn_shape *in, nn_conv_geom *g)
 {
-  const int k = nn_param_int (d, P_KERNEL), s = nn_param_int (d, P_STRIDE);
-  const int h = in->dim[1], w = in->dim[2];
+  const int padding = nn_param_int (d, P_PADDING), dil = nn_param_int (d, P_DILATION);
+  const int pad = nn_param_int (d, P_PAD), pad_w = nn_param_int (d, P_PAD_W);
+  const int op = padding == PAD_EXPLICIT ? nn_param_int (d, P_OUTPUT_PADDING) : 0;
+  gint64 oh, ow;
 
-  *g = (nn_conv_geom){
-    .c = nn_param_int (d, P_FILTERS), .kh = k, .kw = k, .sh = s, .sw = s, .oh = h, .ow = w
-  };
-  if (nn_param_int (d, P_PADDING) == PAD_SAME)
-    {
-      g->h = h * s;
-      g->w = w * s;
-      g->pt = g->pl = MAX (k - s, 0) / 2;
-    }
-  else
-    {
-      g->h = (h - 1) * s + k;
-      g->w = (w - 1) * s + k;
-    }
+  *g = (nn_conv_geom){ .c = nn_param_int (d, P_FILTERS),
+                       .kh = nn_param_int (d, P_KERNEL),
+                       .kw = kernel_w (d),
+                       .sh = nn_param_int (d, P_STRIDE),
+                       .sw = stride_w (d),
+                       .pt = pad,
+                       .pl = pad_w >= 0 ? pad_w : pad,
+                       .oh = in->dim[1],
+                       .ow = in->dim[2],
+                       .dh = dil,
+                       .dw = dil };
+  oh = axis_out (padding, in->dim[1], (g->kh - 1) * dil + 1, g->sh, op, &g->pt);
+  ow = axis_out (padding, in->dim[2], (g->kw - 1) * dil + 1, g->sw, op, &g->pl);
+  g->h = (int) CLAMP (oh, 0, 65537);
+  g->w = (int) CLAMP (ow, 0, 65537);
+  return oh > 0 && ow > 0 && oh <= 65536 && ow <= 65536;
 }
 
 static gboolean
 conv2d_transpose_infer (const nn_layer_desc *d, const nn_shape *in, int n_in, nn_shape *out,
                         GError **error)
 {
+  const int op = nn_param_int (d, P_OUTPUT_PADDING), dil = nn_param_int (d, P_DILATION);
   nn_conv_geom g;
 
   if (!nn_require_image (&in[0], error))
     return FALSE;
-  if ((gint64) in->dim[1] * nn_param_int (d, P_STRIDE) > 65536 ||
-      (gint64) in->dim[2] * nn_param_int (d, P_STRIDE) > 65536)
+  if (nn_param_int (d, P_PADDING) == PAD_EXPLICIT && op > 0 &&
+      (op >= MAX (nn_param_int (d, P_STRIDE), dil) || op >= MAX (stride_w (d), dil)))
     {
       g_set_error (error, NN_ERROR, NN_ERROR_SHAPE,
-                   _ ("a stride of %d makes the %d×%d input an image too large to hold — use a "
-                      "smaller stride, or shrink the image before it"),
-                   nn_param_int (d, P_STRIDE), in->dim[1], in->dim[2]);
+                   _ ("an output padding of %d must be smaller than the stride (or the "
+                      "dilation) — lower Output padding"),
+                   op);
       return FALSE;
     }
-  transpose_geom (d, &in[0], &g);
+  if (!transpose_geom (d, &in[0], &g))
+    {
+      if (g.h > 65536 || g.w > 65536)
+        g_set_error (error, NN_ERROR, NN_ERROR_SHAPE,
+                     _ ("a stride of %d×%d makes the %d×%d input an image too large to hold — "
+                        "use a smaller stride, or shrink the image before it"),
+                     g.sh, g.sw, in->dim[1], in->dim[2]);
+      else
+        g_set_error (error, NN_ERROR, NN_ERROR_SHAPE,
+                     _ ("padding of %d×%d crops the whole %d×%d result away — use less "
+                        "padding"),
+                     g.pt, g.pl, in->dim[1], in->dim[2]);
+      return FALSE;
+    }
   *out = nn_shape_3d (g.c, g.h, g.w);
   return TRUE;
 }
@@ -114,9 +198,9 @@ static int
 conv2d_transpose_weights (const nn_layer_desc *d, const nn_shape *in, const nn_shape *out,
                           nn_weight_info *info)
 {
-  const int f = nn_param_int (d, P_FILTERS), k = nn_param_int (d, P_KERNEL);
+  const int f = nn_param_int (d, P_FILTERS), kh = nn_param_int (d, P_KERNEL);
 
-  info[0] = (nn_weight_info){ "weight", { 4, { in->dim[0], f, k, k } }, TRUE };
+  info[0] = (nn_weight_info){ "weight", { 4, { in->dim[0], f, kh, kernel_w (d) } }, TRUE };
   if (!nn_param_bool (d, P_USE_BIAS))
     return 1;
   info[1] = (nn_weight_info){ "bias", nn_shape_1d (f), FALSE };
@@ -137,12 +221,12 @@ static void
 conv2d_transpose_init (const nn_layer_desc *d, const nn_shape *in, const nn_shape *out,
                        nn_init_kind init, float *w, float *state, nn_rng *rng)
 {
-  const int f = nn_param_int (d, P_FILTERS), k = nn_param_int (d, P_KERNEL);
+  const int f = nn_param_int (d, P_FILTERS), kk = nn_param_int (d, P_KERNEL) * kernel_w (d);
   const int c = in->dim[0];
-  const gsize n = (gsize) c * f * k * k;
+  const gsize n = (gsize) c * f * kk;
 
-  /* each output pixel of a stride-1 layer sums C·k·k products, as a Conv2D */
-  nn_init_fill (init, w, n, c * k * k, f * k * k, rng);
+  /* each output pixel of a stride-1 layer sums C·kh·kw products, as a Conv2D */
+  nn_init_fill (init, w, n, c * kk, f * kk, rng);
   if (nn_param_bool (d, P_USE_BIAS))
     memset (w + n, 0, sizeof (float) * f);
 }
@@ -246,9 +330,9 @@ conv2d_transpose_backward (nn_layer_ctx *c)
 static double
 conv2d_transpose_flops (const nn_layer_desc *d, const nn_shape *in, int n_in, const nn_shape *out)
 {
-  const int k = nn_param_int (d, P_KERNEL);
+  const int kk = nn_param_int (d, P_KERNEL) * kernel_w (d);
 
-  return 2.0 * (double) nn_shape_size (in) * nn_param_int (d, P_FILTERS) * k * k;
+  return 2.0 * (double) nn_shape_size (in) * nn_param_int (d, P_FILTERS) * kk;
 }
 
 const nn_layer_ops nn_conv2d_transpose_ops = {

@@ -1,11 +1,20 @@
 /* pooling.c — MaxPool2D, AvgPool2D and GlobalAvgPool2D over C×H×W images.
  *
- * Windows never pad: a window that would leave the image is not used (the
- * rows/columns past the last full window are dropped, as PyTorch does by
- * default). Every (sample, channel) plane is independent, so planes are
- * shared out between threads and results do not depend on their count.
- * MaxPool keeps the index of each window's maximum in scratch for backward;
- * ties go to the first maximum in row order, as in PyTorch. */
+ * Windows are kh×kw with strides sh×sw, as PyTorch's nn.MaxPool2d and
+ * nn.AvgPool2d. By default (valid) windows never pad: the rows/columns past
+ * the last full window are dropped. 'same' pads as Keras does (out =
+ * ceil(in / stride), the odd padded cell at the bottom/right); 'explicit'
+ * pads as PyTorch does (the same amount on both sides, at most half the
+ * window). Padded cells never win a max; an average counts them only with
+ * explicit padding and "Count padding" (PyTorch's count_include_pad) — so
+ * 'same' averages as Keras does. ceil_mode keeps partial windows at the
+ * bottom/right edge with PyTorch's rule (the last window starts inside the
+ * image or its top/left padding).
+ *
+ * Every (sample, channel) plane is independent, so planes are shared out
+ * between threads and results do not depend on their count. MaxPool keeps
+ * the index of each window's maximum in scratch for backward; ties go to the
+ * first maximum in row order, as in PyTorch. */
 #include "config.h"
 
 #include <glib/gi18n-lib.h>
@@ -20,32 +29,165 @@
 enum
 {
   P_SIZE,
-  P_STRIDE
+  P_STRIDE,
+  P_SIZE_W,
+  P_STRIDE_W,
+  P_PADDING,
+  P_PAD,
+  P_PAD_W,
+  P_CEIL,
+  P_EXTRA /* MaxPool2D: dilation; AvgPool2D: count_pad */
+};
+enum
+{
+  PAD_VALID,
+  PAD_SAME,
+  PAD_EXPLICIT
 };
 
-static const nn_param_spec pool_params[] = {
-  [P_SIZE] = { "size", N_ ("Window size"), N_ ("Width and height of each pooling window"),
-               NN_PARAM_INT, 1, 64, 2 },
-  [P_STRIDE] = { "stride", N_ ("Stride"),
-                 N_ ("Step between windows; 0 uses the window size, so windows do not overlap"),
-                 NN_PARAM_INT, 0, 64, 0 },
+static const char *const padding_choices[] = { "valid", "same", "explicit", NULL };
+static const char *const padding_labels[] = { N_ ("Valid (no padding)"),
+                                              N_ ("Same (keep the size)"),
+                                              N_ ("Explicit (pad by amount)"), NULL };
+
+/* The parameters both windows share, in the order of the enum above;
+ * laid out by hand because clang-format splits a macro's fields apart. */
+// clang-format off
+#define POOL_COMMON_PARAMS                                                                      \
+  [P_SIZE] = { "size", N_ ("Window size"),                                                       \
+               N_ ("Height of each pooling window, and its width unless Window width is set"),  \
+               NN_PARAM_INT, 1, 64, 2 },                                                         \
+  [P_STRIDE] = { "stride", N_ ("Stride"),                                                        \
+                 N_ ("Step between windows; 0 uses the window size, so windows do not "         \
+                     "overlap"),                                                                 \
+                 NN_PARAM_INT, 0, 64, 0 },                                                       \
+  [P_SIZE_W] = { "size_width", N_ ("Window width"),                                              \
+                 N_ ("Width of each pooling window; 0 keeps the window square"),                \
+                 NN_PARAM_INT, 0, 64, 0, NULL, NULL, TRUE },                                     \
+  [P_STRIDE_W] = { "stride_width", N_ ("Stride across"),                                         \
+                   N_ ("Horizontal step between windows; 0 uses Stride"),                       \
+                   NN_PARAM_INT, 0, 64, 0, NULL, NULL, TRUE },                                   \
+  [P_PADDING] = { "padding", N_ ("Padding"),                                                     \
+                  N_ ("Valid drops the edge no whole window covers; same keeps the size "       \
+                      "(divided by the stride); explicit pads by the amounts below. Padding "   \
+                      "never wins a maximum"),                                                   \
+                  NN_PARAM_ENUM, 0, 2, PAD_VALID, padding_choices, padding_labels, TRUE },       \
+  [P_PAD] = { "pad", N_ ("Padding rows"),                                                        \
+              N_ ("Explicit padding: rows added above and below, at most half the window"),     \
+              NN_PARAM_INT, 0, 32, 0, NULL, NULL, TRUE },                                        \
+  [P_PAD_W] = { "pad_width", N_ ("Padding columns"),                                             \
+                N_ ("Explicit padding: columns added left and right; −1 uses Padding rows"),    \
+                NN_PARAM_INT, -1, 32, -1, NULL, NULL, TRUE },                                    \
+  [P_CEIL] = { "ceil_mode", N_ ("Keep partial windows"),                                         \
+               N_ ("Also pool the windows that run past the bottom/right edge (PyTorch's "      \
+                   "ceil_mode)"),                                                                \
+               NN_PARAM_BOOL, 0, 1, 0, NULL, NULL, TRUE }
+// clang-format on
+
+static const nn_param_spec maxpool_params[] = {
+  POOL_COMMON_PARAMS,
+  [P_EXTRA] = { "dilation", N_ ("Dilation"),
+                N_ ("Spacing between the cells of a window; 1 uses neighbouring cells"),
+                NN_PARAM_INT, 1, 16, 1, NULL, NULL, TRUE },
 };
+
+static const nn_param_spec avgpool_params[] = {
+  POOL_COMMON_PARAMS,
+  [P_EXTRA] = { "count_pad", N_ ("Count padding"),
+                N_ ("With explicit padding, padded zeros count in the average (PyTorch's "
+                    "count_include_pad); same padding never counts them"),
+                NN_PARAM_BOOL, 0, 1, 1, NULL, NULL, TRUE },
+};
+
+/* One axis of the windows: output o reads cells o·s − pb + i·d, i < k;
+ * pe is the padding after the image (the extent an average may count). */
+typedef struct
+{
+  int in, k, s, d, pb, pe, out;
+} pool_axis;
 
 typedef struct
 {
-  int c, h, w, k, s, oh, ow;
+  int c;
+  pool_axis y, x;
+  gboolean max, count_pad;
 } pool_geom;
+
+static void
+pool_axis_setup (pool_axis *a, int in, int k, int s, int d, int mode, int pad, gboolean ceil)
+{
+  const int span = (k - 1) * d + 1;
+
+  a->in = in;
+  a->k = k;
+  a->s = s;
+  a->d = d;
+  if (mode == PAD_SAME)
+    {
+      const int total = MAX (((in + s - 1) / s - 1) * s + span - in, 0);
+
+      a->out = (in + s - 1) / s;
+      a->pb = total / 2;
+      a->pe = total - total / 2;
+      return;
+    }
+  a->pb = a->pe = mode == PAD_EXPLICIT ? pad : 0;
+  if (in + 2 * a->pb < span)
+    {
+      a->out = 0;
+      return;
+    }
+  a->out = (ceil ? (in + 2 * a->pb - span + s - 1) / s : (in + 2 * a->pb - span) / s) + 1;
+  if (ceil && (a->out - 1) * s >= in + a->pb)
+    a->out--;
+}
 
 static void
 pool_geometry (const nn_layer_desc *d, const nn_shape *in, pool_geom *g)
 {
+  const int kh = nn_param_int (d, P_SIZE);
+  const int kw = nn_param_int (d, P_SIZE_W) > 0 ? nn_param_int (d, P_SIZE_W) : kh;
+  const int sh = nn_param_int (d, P_STRIDE) > 0 ? nn_param_int (d, P_STRIDE) : kh;
+  const int sw = nn_param_int (d, P_STRIDE_W) > 0 ? nn_param_int (d, P_STRIDE_W)
+                 : nn_param_int (d, P_STRIDE) > 0 ? nn_param_int (d, P_STRIDE)
+                                                  : kw;
+  const int mode = nn_param_int (d, P_PADDING), pad = nn_param_int (d, P_PAD);
+  const int pad_w = nn_param_int (d, P_PAD_W) >= 0 ? nn_param_int (d, P_PAD_W) : pad;
+  const gboolean ceil = nn_param_bool (d, P_CEIL);
+
+  g->max = d->ops == &nn_maxpool2d_ops;
+  g->count_pad = !g->max && nn_param_bool (d, P_EXTRA) && mode == PAD_EXPLICIT;
   g->c = in->dim[0];
-  g->h = in->dim[1];
-  g->w = in->dim[2];
-  g->k = nn_param_int (d, P_SIZE);
-  g->s = nn_param_int (d, P_STRIDE) > 0 ? nn_param_int (d, P_STRIDE) : g->k;
-  g->oh = g->h >= g->k ? (g->h - g->k) / g->s + 1 : 0;
-  g->ow = g->w >= g->k ? (g->w - g->k) / g->s + 1 : 0;
+  pool_axis_setup (&g->y, in->dim[1], kh, sh, g->max ? nn_param_int (d, P_EXTRA) : 1, mode, pad,
+                   ceil);
+  pool_axis_setup (&g->x, in->dim[2], kw, sw, g->max ? nn_param_int (d, P_EXTRA) : 1, mode, pad_w,
+                   ceil);
+}
+
+/* The taps i (first..last−1) of output o that fall inside the image. */
+static inline void
+pool_taps (const pool_axis *a, int o, int *first, int *last)
+{
+  const int start = o * a->s - a->pb;
+
+  *first = start < 0 ? (-start + a->d - 1) / a->d : 0;
+  *last = start > a->in - 1 ? 0 : MIN (a->k, (a->in - 1 - start) / a->d + 1);
+}
+
+/* TRUE when every window of the axis reads at least one cell of the image;
+ * dilation with padding can make an edge window read only padding. */
+static gboolean
+pool_axis_covered (const pool_axis *a)
+{
+  for (int o = 0; o < a->out; o++)
+    {
+      int first, last;
+
+      pool_taps (a, o, &first, &last);
+      if (first >= last)
+        return FALSE;
+    }
+  return TRUE;
 }
 
 static gboolean
@@ -56,22 +198,52 @@ pool_infer (const nn_layer_desc *d, const nn_shape *in, int n_in, nn_shape *out,
   if (!nn_require_image (&in[0], error))
     return FALSE;
   pool_geometry (d, &in[0], &g);
-  if (g.oh <= 0 || g.ow <= 0)
+  if (nn_param_int (d, P_PADDING) == PAD_EXPLICIT && (g.y.pb > g.y.k / 2 || g.x.pb > g.x.k / 2))
     {
-      g_set_error (error, NN_ERROR, NN_ERROR_SHAPE,
-                   _ ("a %d×%d window does not fit its %d×%d input — use a smaller window, or "
-                      "remove a pooling layer or strided convolution before it"),
-                   g.k, g.k, g.h, g.w);
+      g_set_error (error, NN_ERROR, NN_ERROR_INVALID,
+                   _ ("padding of %d×%d is more than half the %d×%d window — pad at most %d×%d, "
+                      "or make the window larger"),
+                   g.y.pb, g.x.pb, g.y.k, g.x.k, g.y.k / 2, g.x.k / 2);
       return FALSE;
     }
-  *out = nn_shape_3d (g.c, g.oh, g.ow);
+  if (g.y.out <= 0 || g.x.out <= 0)
+    {
+      g_set_error (error, NN_ERROR, NN_ERROR_SHAPE,
+                   _ ("a %d×%d window does not fit its %d×%d input — use a smaller window, "
+                      "'same' padding, or remove a pooling layer or strided convolution before "
+                      "it"),
+                   (g.y.k - 1) * g.y.d + 1, (g.x.k - 1) * g.x.d + 1, g.y.in, g.x.in);
+      return FALSE;
+    }
+  if (!pool_axis_covered (&g.y) || !pool_axis_covered (&g.x))
+    {
+      g_set_error (error, NN_ERROR, NN_ERROR_INVALID,
+                   _ ("with this padding and dilation a window at the edge of the %d×%d input "
+                      "covers only padding — use less padding or a smaller dilation"),
+                   g.y.in, g.x.in);
+      return FALSE;
+    }
+  *out = nn_shape_3d (g.c, g.y.out, g.x.out);
   return TRUE;
 }
 
+/* One comparison or addition per window cell. */
 static double
 pool_flops (const nn_layer_desc *d, const nn_shape *in, int n_in, const nn_shape *out)
 {
-  return (double) nn_shape_size (in);
+  pool_geom g;
+
+  pool_geometry (d, &in[0], &g);
+  return (double) nn_shape_size (out) * g.y.k * g.x.k;
+}
+
+/* No padding, no dilation and every window whole (the default layer, and
+ * any valid window and stride): the loops that need no edge checks. */
+static gboolean
+pool_plain (const pool_geom *g)
+{
+  return g->y.pb == 0 && g->x.pb == 0 && g->y.d == 1 && g->x.d == 1 &&
+         (g->y.out - 1) * g->y.s + g->y.k <= g->y.in && (g->x.out - 1) * g->x.s + g->x.k <= g->x.in;
 }
 
 /* MaxPool2D */
@@ -115,37 +287,51 @@ maxpool_forward (nn_layer_ctx *c)
   pool_geom g;
   long planes;
   int32_t *argmax = (int32_t *) c->scratch;
+  int h, w, oh, ow;
+  gboolean fast;
 
   pool_geometry (c->desc, &c->in_shape[0], &g);
+  h = g.y.in, w = g.x.in, oh = g.y.out, ow = g.x.out;
+  fast = pool_plain (&g) && g.y.k == 2 && g.x.k == 2 && g.y.s == 2 && g.x.s == 2;
   planes = (long) c->batch * g.c;
-#pragma omp parallel for num_threads(nn_threads_get()) if (planes * g.h * g.w > NN_PARALLEL_MIN)
+#pragma omp parallel for num_threads(nn_threads_get()) if (planes * h * w > NN_PARALLEL_MIN)
   for (long pl = 0; pl < planes; pl++)
     {
-      const float *x = c->in[0] + pl * g.h * g.w;
-      float *y = c->out + pl * g.oh * g.ow;
-      int32_t *am = argmax + pl * g.oh * g.ow;
+      const float *x = c->in[0] + pl * h * w;
+      float *y = c->out + pl * oh * ow;
+      int32_t *am = argmax + pl * oh * ow;
 
-      if (g.k == 2 && g.s == 2)
+      if (fast)
         {
-          for (int oy = 0; oy < g.oh; oy++)
-            maxpool_row_2x2 (x + 2 * oy * g.w, x + (2 * oy + 1) * g.w, y + oy * g.ow,
-                             am + oy * g.ow, g.ow, 2 * oy * g.w, g.w);
+          for (int oy = 0; oy < oh; oy++)
+            maxpool_row_2x2 (x + 2 * oy * w, x + (2 * oy + 1) * w, y + oy * ow, am + oy * ow, ow,
+                             2 * oy * w, w);
           continue;
         }
-      for (int oy = 0; oy < g.oh; oy++)
-        for (int ox = 0; ox < g.ow; ox++)
-          {
-            int best = oy * g.s * g.w + ox * g.s;
-            for (int i = 0; i < g.k; i++)
-              for (int j = 0; j < g.k; j++)
-                {
-                  const int at = (oy * g.s + i) * g.w + ox * g.s + j;
-                  if (x[at] > x[best])
-                    best = at;
-                }
-            y[oy * g.ow + ox] = x[best];
-            am[oy * g.ow + ox] = best;
-          }
+      for (int oy = 0; oy < oh; oy++)
+        {
+          const int y0 = oy * g.y.s - g.y.pb;
+          int i0, i1;
+
+          pool_taps (&g.y, oy, &i0, &i1);
+          for (int ox = 0; ox < ow; ox++)
+            {
+              const int x0 = ox * g.x.s - g.x.pb;
+              int j0, j1, best;
+
+              pool_taps (&g.x, ox, &j0, &j1);
+              best = (y0 + i0 * g.y.d) * w + x0 + j0 * g.x.d;
+              for (int i = i0; i < i1; i++)
+                for (int j = j0; j < j1; j++)
+                  {
+                    const int at = (y0 + i * g.y.d) * w + x0 + j * g.x.d;
+                    if (x[at] > x[best])
+                      best = at;
+                  }
+              y[oy * ow + ox] = x[best];
+              am[oy * ow + ox] = best;
+            }
+        }
     }
 }
 
@@ -155,19 +341,22 @@ maxpool_backward (nn_layer_ctx *c)
   pool_geom g;
   long planes;
   const int32_t *argmax = (const int32_t *) c->scratch;
+  int hw, ohw;
 
   if (c->d_in[0] == NULL)
     return;
   pool_geometry (c->desc, &c->in_shape[0], &g);
+  hw = g.y.in * g.x.in;
+  ohw = g.y.out * g.x.out;
   planes = (long) c->batch * g.c;
-#pragma omp parallel for num_threads(nn_threads_get()) if (planes * g.h * g.w > NN_PARALLEL_MIN)
+#pragma omp parallel for num_threads(nn_threads_get()) if (planes * hw > NN_PARALLEL_MIN)
   for (long pl = 0; pl < planes; pl++)
     {
-      float *dx = c->d_in[0] + pl * g.h * g.w;
-      const float *dy = c->d_out + pl * g.oh * g.ow;
-      const int32_t *am = argmax + pl * g.oh * g.ow;
+      float *dx = c->d_in[0] + pl * hw;
+      const float *dy = c->d_out + pl * ohw;
+      const int32_t *am = argmax + pl * ohw;
 
-      for (int o = 0; o < g.oh * g.ow; o++)
+      for (int o = 0; o < ohw; o++)
         dx[am[o]] += dy[o];
     }
 }
@@ -177,8 +366,8 @@ const nn_layer_ops nn_maxpool2d_ops = {
   .name = N_ ("MaxPool2D"),
   .summary = N_ ("Keeps the largest value of each window: a smaller image"),
   .group = NN_GROUP_POOLING,
-  .params = pool_params,
-  .n_params = G_N_ELEMENTS (pool_params),
+  .params = maxpool_params,
+  .n_params = G_N_ELEMENTS (maxpool_params),
   .min_inputs = 1,
   .max_inputs = 1,
   .infer = pool_infer,
@@ -190,30 +379,107 @@ const nn_layer_ops nn_maxpool2d_ops = {
 
 /* AvgPool2D */
 
+/* The divisor of output (oy, ox) whose taps are i0..i1 × j0..j1: the cells
+ * inside the image, or with count_pad also the padding up to pe past the
+ * image (PyTorch: a partial window of ceil_mode counts no further). */
+static inline float
+avgpool_scale (const pool_geom *g, int oy, int ox, int i0, int i1, int j0, int j1)
+{
+  int n;
+
+  if (g->count_pad)
+    {
+      const int y0 = oy * g->y.s - g->y.pb, x0 = ox * g->x.s - g->x.pb;
+      const int rows = MIN (y0 + g->y.k, g->y.in + g->y.pe) - y0;
+      const int cols = MIN (x0 + g->x.k, g->x.in + g->x.pe) - x0;
+
+      n = rows * cols;
+    }
+  else
+    n = (i1 - i0) * (j1 - j0);
+  return 1.0f / n;
+}
+
+/* The default windows (see pool_plain): every window whole, one scale. */
+static void
+avgpool_plane_plain (const pool_geom *g, const float *x, float *y)
+{
+  const int w = g->x.in;
+  const float scale = 1.0f / (g->y.k * g->x.k);
+
+  for (int oy = 0; oy < g->y.out; oy++)
+    for (int ox = 0; ox < g->x.out; ox++)
+      {
+        const float *at = x + oy * g->y.s * w + ox * g->x.s;
+        float sum = 0.0f;
+
+        for (int i = 0; i < g->y.k; i++)
+          for (int j = 0; j < g->x.k; j++)
+            sum += at[i * w + j];
+        y[oy * g->x.out + ox] = sum * scale;
+      }
+}
+
+static void
+avgpool_plane_plain_backward (const pool_geom *g, float *dx, const float *dy)
+{
+  const int w = g->x.in;
+  const float scale = 1.0f / (g->y.k * g->x.k);
+
+  for (int oy = 0; oy < g->y.out; oy++)
+    for (int ox = 0; ox < g->x.out; ox++)
+      {
+        float *at = dx + oy * g->y.s * w + ox * g->x.s;
+        const float v = dy[oy * g->x.out + ox] * scale;
+
+        for (int i = 0; i < g->y.k; i++)
+          for (int j = 0; j < g->x.k; j++)
+            at[i * w + j] += v;
+      }
+}
+
 static void
 avgpool_forward (nn_layer_ctx *c)
 {
   pool_geom g;
   long planes;
+  int h, w, oh, ow;
+  gboolean plain;
 
   pool_geometry (c->desc, &c->in_shape[0], &g);
+  h = g.y.in, w = g.x.in, oh = g.y.out, ow = g.x.out;
+  plain = pool_plain (&g);
   planes = (long) c->batch * g.c;
-#pragma omp parallel for num_threads(nn_threads_get()) if (planes * g.h * g.w > NN_PARALLEL_MIN)
+#pragma omp parallel for num_threads(nn_threads_get()) if (planes * h * w > NN_PARALLEL_MIN)
   for (long pl = 0; pl < planes; pl++)
     {
-      const float *x = c->in[0] + pl * g.h * g.w;
-      float *y = c->out + pl * g.oh * g.ow;
-      const float scale = 1.0f / (g.k * g.k);
+      const float *x = c->in[0] + pl * h * w;
+      float *y = c->out + pl * oh * ow;
 
-      for (int oy = 0; oy < g.oh; oy++)
-        for (int ox = 0; ox < g.ow; ox++)
-          {
-            float sum = 0.0f;
-            for (int i = 0; i < g.k; i++)
-              for (int j = 0; j < g.k; j++)
-                sum += x[(oy * g.s + i) * g.w + ox * g.s + j];
-            y[oy * g.ow + ox] = sum * scale;
-          }
+      if (plain)
+        {
+          avgpool_plane_plain (&g, x, y);
+          continue;
+        }
+      for (int oy = 0; oy < oh; oy++)
+        {
+          const int y0 = oy * g.y.s - g.y.pb;
+          int i0, i1;
+
+          pool_taps (&g.y, oy, &i0, &i1);
+          for (int ox = 0; ox < ow; ox++)
+            {
+              const int x0 = ox * g.x.s - g.x.pb;
+              float sum = 0.0f;
+              int j0, j1;
+
+              pool_taps (&g.x, ox, &j0, &j1);
+              for (int i = i0; i < i1; i++)
+                for (int j = j0; j < j1; j++)
+                  sum += x[(y0 + i) * w + x0 + j];
+              y[oy * ow + ox] = sum * avgpool_scale (&g, oy, ox, i0, i1, j0, j1);
+            }
+        }
     }
 }
 
@@ -222,26 +488,45 @@ avgpool_backward (nn_layer_ctx *c)
 {
   pool_geom g;
   long planes;
+  int h, w, oh, ow;
+  gboolean plain;
 
   if (c->d_in[0] == NULL)
     return;
   pool_geometry (c->desc, &c->in_shape[0], &g);
+  h = g.y.in, w = g.x.in, oh = g.y.out, ow = g.x.out;
+  plain = pool_plain (&g);
   planes = (long) c->batch * g.c;
-#pragma omp parallel for num_threads(nn_threads_get()) if (planes * g.h * g.w > NN_PARALLEL_MIN)
+#pragma omp parallel for num_threads(nn_threads_get()) if (planes * h * w > NN_PARALLEL_MIN)
   for (long pl = 0; pl < planes; pl++)
     {
-      float *dx = c->d_in[0] + pl * g.h * g.w;
-      const float *dy = c->d_out + pl * g.oh * g.ow;
-      const float scale = 1.0f / (g.k * g.k);
+      float *dx = c->d_in[0] + pl * h * w;
+      const float *dy = c->d_out + pl * oh * ow;
 
-      for (int oy = 0; oy < g.oh; oy++)
-        for (int ox = 0; ox < g.ow; ox++)
-          {
-            const float v = dy[oy * g.ow + ox] * scale;
-            for (int i = 0; i < g.k; i++)
-              for (int j = 0; j < g.k; j++)
-                dx[(oy * g.s + i) * g.w + ox * g.s + j] += v;
-          }
+      if (plain)
+        {
+          avgpool_plane_plain_backward (&g, dx, dy);
+          continue;
+        }
+      for (int oy = 0; oy < oh; oy++)
+        {
+          const int y0 = oy * g.y.s - g.y.pb;
+          int i0, i1;
+
+          pool_taps (&g.y, oy, &i0, &i1);
+          for (int ox = 0; ox < ow; ox++)
+            {
+              const int x0 = ox * g.x.s - g.x.pb;
+              int j0, j1;
+              float v;
+
+              pool_taps (&g.x, ox, &j0, &j1);
+              v = dy[oy * ow + ox] * avgpool_scale (&g, oy, ox, i0, i1, j0, j1);
+              for (int i = i0; i < i1; i++)
+                for (int j = j0; j < j1; j++)
+                  dx[(y0 + i) * w + x0 + j] += v;
+            }
+        }
     }
 }
 
@@ -250,8 +535,8 @@ const nn_layer_ops nn_avgpool2d_ops = {
   .name = N_ ("AvgPool2D"),
   .summary = N_ ("Averages each window: a smaller, smoother image"),
   .group = NN_GROUP_POOLING,
-  .params = pool_params,
-  .n_params = G_N_ELEMENTS (pool_params),
+  .params = avgpool_params,
+  .n_params = G_N_ELEMENTS (avgpool_params),
   .min_inputs = 1,
   .max_inputs = 1,
   .infer = pool_infer,

@@ -13,6 +13,12 @@
  * `units`) or, with return_sequences, every h (T × units), which is what a
  * second recurrent layer stacked on this one needs.
  *
+ * GRU's reset_after off is the original cell of Cho et al. (2014), ONNX's
+ * default linear_before_reset = 0 and Keras' reset_after=False, which
+ * PyTorch does not offer: the same tensors, but the reset gate acts on the
+ * state before the product, n = tanh(W_in x + b_in + W_hn (r ⊙ h) + b_hn),
+ * so each step needs r before it can multiply by W_hn: two GEMMs a step.
+ *
  * The input projection of all N·T steps is one GEMM; each step then adds
  * h_{t−1} · W_hhᵀ with one GEMM over a band of the batch. Samples never
  * meet, so each thread takes its band through the whole sequence and the
@@ -20,8 +26,8 @@
  * of every per-step buffer belongs to sample n at step t, so the step GEMMs
  * address their rows with a stride of T rows and the weight gradients are
  * again one GEMM over all steps. Scratch keeps what backward needs: the gate
- * activations, every h and h_{t−1}, LSTM's c and tanh(c), GRU's W_hn h + b_hn,
- * and the gate gradients. */
+ * activations, every h and h_{t−1}, LSTM's c and tanh(c), GRU's W_hn h + b_hn
+ * (the classic cell's r ⊙ h_{t−1}), and the gate gradients. */
 #include "config.h"
 
 #include <glib/gi18n-lib.h>
@@ -37,7 +43,8 @@
 enum
 {
   P_UNITS,
-  P_RETURN_SEQUENCES
+  P_RETURN_SEQUENCES,
+  P_RESET_AFTER /* GRU only */
 };
 
 typedef enum
@@ -56,11 +63,28 @@ static const nn_param_spec recurrent_params[] = {
                            NN_PARAM_BOOL, 0, 1, 0 },
 };
 
+/* A parameter of its own, not a fourth kind of layer: the classic GRU has
+ * the same weights, so a model can switch and imports map onto one layer. */
+static const nn_param_spec gru_params[] = {
+  [P_UNITS] = { "units", N_ ("Units"), N_ ("Size of the state carried from step to step"),
+                NN_PARAM_INT, 1, 1 << 14, 64 },
+  [P_RETURN_SEQUENCES] = { "return_sequences", N_ ("Return sequences"),
+                           N_ ("Output the state after every step (to stack another recurrent "
+                               "layer) instead of only the last one"),
+                           NN_PARAM_BOOL, 0, 1, 0 },
+  [P_RESET_AFTER] = { "reset_after", N_ ("Reset after product"),
+                      N_ ("On: PyTorch's GRU, the reset gate scales the state after it is "
+                          "multiplied by its weights. Off: the original GRU (ONNX's default), "
+                          "the reset gate scales the state before"),
+                      NN_PARAM_BOOL, 0, 1, 1, .advanced = TRUE },
+};
+
 typedef struct
 {
   cell_kind kind;
   int T, F, H, G, GH;
   gboolean seq;
+  gboolean classic; /* GRU with the reset before the product */
 } geom;
 
 static void
@@ -73,6 +97,7 @@ geom_of (const nn_layer_desc *d, const nn_shape *in, geom *g)
   g->H = nn_param_int (d, P_UNITS);
   g->GH = g->G * g->H;
   g->seq = nn_param_bool (d, P_RETURN_SEQUENCES);
+  g->classic = g->kind == CELL_GRU && !nn_param_bool (d, P_RESET_AFTER);
 }
 
 /* Scratch, each buffer NT = N·T rows unless said otherwise. */
@@ -83,12 +108,12 @@ typedef struct
   float *hprev; /* NT × H: h_{t−1} (zero at t = 0), for dW_hh */
   float *cs;    /* LSTM, NT × H: c_t */
   float *tc;    /* LSTM, NT × H: tanh(c_t) */
-  float *hn;    /* GRU, NT × H: W_hn h_{t−1} + b_hn */
+  float *hn;    /* GRU, NT × H: W_hn h_{t−1} + b_hn; classic: r ⊙ h_{t−1} */
   float *dg;    /* NT × GH: gradient of the input-side pre-activations */
-  float *dgh;   /* GRU, NT × GH: of the recurrent-side ones (n differs) */
+  float *dgh;   /* GRU, NT × GH: of the recurrent-side ones (n differs; not classic) */
   float *dh;    /* N × H: gradient reaching h_t from step t + 1 */
   float *dc;    /* LSTM, N × H: likewise for c_t */
-  float *step;  /* GRU, N × GH: h_{t−1} · W_hhᵀ of one step */
+  float *step;  /* GRU, N × GH: h_{t−1} · W_hhᵀ (classic backward: d(r ⊙ h)) */
 } bufs;
 
 /* Lays the buffers out from base (NULL: only counts) and returns floats. */
@@ -96,9 +121,10 @@ static gsize
 layout (const geom *g, int batch, float *base, bufs *b)
 {
   const gsize nt = (gsize) batch * g->T, lstm = g->kind == CELL_LSTM, gru = g->kind == CELL_GRU;
+  const gsize split = gru && !g->classic;
   const gsize sizes[] = {
     nt * g->GH,           nt * g->H,           nt * g->H,           lstm * nt * g->H,
-    lstm * nt * g->H,     gru * nt * g->H,     nt * g->GH,          gru * nt * g->GH,
+    lstm * nt * g->H,     gru * nt * g->H,     nt * g->GH,          split * nt * g->GH,
     (gsize) batch * g->H, lstm * batch * g->H, gru * batch * g->GH,
   };
   float **slots[] = { &b->gates, &b->hs,  &b->hprev, &b->cs, &b->tc,  &b->hn,
@@ -307,6 +333,68 @@ cell_forward (const geom *g, const bufs *b, const float *bhh, int n, int t)
     }
 }
 
+/* The classic GRU's step comes in two halves around the product
+ * W_hn (r ⊙ h_{t−1}): first r and z from h_{t−1} · W_hrzᵀ in step[0, 2H),
+ * and r ⊙ h_{t−1}; then n from that product in step[2H, 3H), and h. */
+static void
+classic_gates (const geom *g, const bufs *b, int n, int t)
+{
+  const int H = g->H, T = g->T, GH = g->GH;
+  const gsize row = (gsize) n * T + t;
+  const float *s = b->step + (gsize) n * GH;
+  float *gr = b->gates + row * GH, *hp = b->hprev + row * H, *rh = b->hn + row * H;
+
+  if (t == 0)
+    memset (hp, 0, sizeof (float) * H);
+  else
+    memcpy (hp, b->hs + (row - 1) * H, sizeof (float) * H);
+  for (int j = 0; j < 2 * H; j++)
+    gr[j] += s[j];
+  sigmoid_map (gr, gr, 2 * H);
+  for (int j = 0; j < H; j++)
+    rh[j] = gr[j] * hp[j];
+}
+
+static void
+classic_state (const geom *g, const bufs *b, int n, int t)
+{
+  const int H = g->H, T = g->T, GH = g->GH;
+  const gsize row = (gsize) n * T + t;
+  const float *s = b->step + (gsize) n * GH, *hp = b->hprev + row * H;
+  float *gr = b->gates + row * GH, *h = b->hs + row * H;
+
+  for (int j = 0; j < H; j++)
+    gr[2 * H + j] += s[2 * H + j];
+  tanh_map (gr + 2 * H, gr + 2 * H, H);
+  for (int j = 0; j < H; j++)
+    h[j] = (1.0f - gr[H + j]) * gr[2 * H + j] + gr[H + j] * hp[j];
+}
+
+static void
+classic_forward_rows (const geom *g, const bufs *b, const float *whh, int n0, int n1)
+{
+  const int H = g->H, T = g->T, GH = g->GH, m = n1 - n0;
+  float *step = b->step + (gsize) n0 * GH;
+
+  for (int t = 0; t < T; t++)
+    {
+      const gsize row = (gsize) n0 * T + t;
+
+      if (t > 0)
+        nn_gemm (FALSE, TRUE, m, 2 * H, H, 1.0f, b->hs + (row - 1) * H, T * H, whh, H, 0.0f, step,
+                 GH);
+      else
+        memset (step, 0, sizeof (float) * (gsize) m * GH);
+      for (int n = n0; n < n1; n++)
+        classic_gates (g, b, n, t);
+      if (t > 0)
+        nn_gemm (FALSE, TRUE, m, H, H, 1.0f, b->hn + row * H, T * H, whh + (gsize) 2 * H * H, H,
+                 0.0f, step + 2 * H, GH);
+      for (int n = n0; n < n1; n++)
+        classic_state (g, b, n, t);
+    }
+}
+
 /* The samples n0 … n1 − 1 through every step. The rows of different
  * samples never meet, so a thread can take a band of the batch through the
  * whole sequence without waiting for the others at every step. */
@@ -315,6 +403,11 @@ forward_rows (const geom *g, const bufs *b, const float *whh, const float *bhh, 
 {
   const int H = g->H, T = g->T, GH = g->GH, m = n1 - n0;
 
+  if (g->classic)
+    {
+      classic_forward_rows (g, b, whh, n0, n1);
+      return;
+    }
   for (int t = 0; t < T; t++)
     {
       if (t > 0 && g->kind == CELL_GRU)
@@ -395,6 +488,70 @@ cell_backward (const geom *g, const bufs *b, const float *d_out, int n, int t)
     }
 }
 
+/* The classic GRU's step in reverse, in the two halves of its forward:
+ * first n's gradient (dht kept in dh), which d(r ⊙ h_{t−1}) = dn · W_hn
+ * needs; then r's and z's, and the part of dh_{t−1} that skips W_hrz. */
+static void
+classic_backward_n (const geom *g, const bufs *b, const float *d_out, int n, int t)
+{
+  const int H = g->H, T = g->T, GH = g->GH;
+  const gsize row = (gsize) n * T + t;
+  const float *gr = b->gates + row * GH, *dout = NULL;
+  float *dg = b->dg + row * GH, *dh = b->dh + (gsize) n * H;
+
+  if (g->seq)
+    dout = d_out + row * H;
+  else if (t == T - 1)
+    dout = d_out + (gsize) n * H;
+  for (int j = 0; j < H; j++)
+    {
+      const float nv = gr[2 * H + j];
+      dh[j] += dout ? dout[j] : 0.0f;
+      dg[2 * H + j] = dh[j] * (1.0f - gr[H + j]) * (1.0f - nv * nv);
+    }
+}
+
+static void
+classic_backward_rz (const geom *g, const bufs *b, int n, int t)
+{
+  const int H = g->H, T = g->T, GH = g->GH;
+  const gsize row = (gsize) n * T + t;
+  const float *gr = b->gates + row * GH, *hp = b->hprev + row * H;
+  const float *drh = b->step + (gsize) n * GH;
+  float *dg = b->dg + row * GH, *dh = b->dh + (gsize) n * H;
+
+  for (int j = 0; j < H; j++)
+    {
+      const float dht = dh[j], r = gr[j], z = gr[H + j];
+      dg[j] = drh[j] * hp[j] * r * (1.0f - r);
+      dg[H + j] = dht * (hp[j] - gr[2 * H + j]) * z * (1.0f - z);
+      dh[j] = dht * z + drh[j] * r;
+    }
+}
+
+static void
+classic_backward_rows (const geom *g, const bufs *b, const float *d_out, const float *whh, int n0,
+                       int n1)
+{
+  const int H = g->H, T = g->T, GH = g->GH, m = n1 - n0;
+
+  for (int t = T - 1; t >= 0; t--)
+    {
+      const gsize row = (gsize) n0 * T + t;
+
+      for (int n = n0; n < n1; n++)
+        classic_backward_n (g, b, d_out, n, t);
+      nn_gemm (FALSE, FALSE, m, H, H, 1.0f, b->dg + row * GH + 2 * H, T * GH,
+               whh + (gsize) 2 * H * H, H, 0.0f, b->step + (gsize) n0 * GH, GH);
+      for (int n = n0; n < n1; n++)
+        classic_backward_rz (g, b, n, t);
+      /* dh_{t−1} += d[r z] · W_hrz */
+      if (t > 0)
+        nn_gemm (FALSE, FALSE, m, H, 2 * H, 1.0f, b->dg + row * GH, T * GH, whh, H, 1.0f,
+                 b->dh + (gsize) n0 * H, H);
+    }
+}
+
 static void
 backward_rows (const geom *g, const bufs *b, const float *d_out, const float *whh, int n0, int n1)
 {
@@ -402,6 +559,11 @@ backward_rows (const geom *g, const bufs *b, const float *d_out, const float *wh
   /* only GRU's recurrent side differs from its input side */
   const float *dgh = g->kind == CELL_GRU ? b->dgh : b->dg;
 
+  if (g->classic)
+    {
+      classic_backward_rows (g, b, d_out, whh, n0, n1);
+      return;
+    }
   for (int t = T - 1; t >= 0; t--)
     {
       for (int n = n0; n < n1; n++)
@@ -441,9 +603,9 @@ recurrent_forward (nn_layer_ctx *c)
   gates = b.gates;
 
   /* Both biases go into the input projection, except GRU's b_hn, which r
-   * scales. */
+   * scales (but for the classic cell, where r scales only h). */
   for (int j = 0; j < g.GH; j++)
-    gates[j] = bih[j] + (g.kind == CELL_GRU && j >= 2 * g.H ? 0.0f : bhh[j]);
+    gates[j] = bih[j] + (g.kind == CELL_GRU && !g.classic && j >= 2 * g.H ? 0.0f : bhh[j]);
   for (gsize r = 1; r < (gsize) N * g.T; r++)
     memcpy (gates + r * g.GH, gates, sizeof (float) * g.GH);
   nn_gemm (FALSE, TRUE, N * g.T, g.GH, g.F, 1.0f, x, g.F, wih, g.F, 1.0f, gates, g.GH);
@@ -478,8 +640,9 @@ recurrent_backward (nn_layer_ctx *c)
   dwhh = dwih + (gsize) GH * g.F;
   dbih = dwhh + (gsize) GH * H;
   dbhh = dbih + GH;
-  /* Only GRU's recurrent side differs from its input side. */
-  dgh = g.kind == CELL_GRU ? b.dgh : b.dg;
+  /* Only GRU's recurrent side differs from its input side (the classic
+   * one's differs only in what W_hn multiplied). */
+  dgh = g.kind == CELL_GRU && !g.classic ? b.dgh : b.dg;
 
   memset (b.dh, 0, sizeof (float) * (gsize) N * H);
   if (b.dc)
@@ -492,7 +655,14 @@ recurrent_backward (nn_layer_ctx *c)
 
   /* dW_ih = dGᵀ · X and dW_hh = dGhᵀ · H_{t−1} over all N·T steps */
   nn_gemm (TRUE, FALSE, GH, g.F, N * T, 1.0f, b.dg, GH, x, g.F, 0.0f, dwih, g.F);
-  nn_gemm (TRUE, FALSE, GH, H, N * T, 1.0f, dgh, GH, b.hprev, H, 0.0f, dwhh, H);
+  if (g.classic)
+    {
+      nn_gemm (TRUE, FALSE, 2 * H, H, N * T, 1.0f, dgh, GH, b.hprev, H, 0.0f, dwhh, H);
+      nn_gemm (TRUE, FALSE, H, H, N * T, 1.0f, dgh + 2 * H, GH, b.hn, H, 0.0f,
+               dwhh + (gsize) 2 * H * H, H);
+    }
+  else
+    nn_gemm (TRUE, FALSE, GH, H, N * T, 1.0f, dgh, GH, b.hprev, H, 0.0f, dwhh, H);
   memset (dbih, 0, sizeof (float) * GH * 2);
   for (gsize r = 0; r < (gsize) N * T; r++)
     {
@@ -513,28 +683,30 @@ recurrent_flops (const nn_layer_desc *d, const nn_shape *in, int n_in, const nn_
   return 2.0 * g.T * g.GH * (double) (g.F + g.H);
 }
 
-#define RECURRENT_OPS(ident, ops_id, ops_name, ops_summary) \
-  const nn_layer_ops ident = {                              \
-    .id = ops_id,                                           \
-    .name = ops_name,                                       \
-    .summary = ops_summary,                                 \
-    .group = NN_GROUP_RECURRENT,                            \
-    .params = recurrent_params,                             \
-    .n_params = G_N_ELEMENTS (recurrent_params),            \
-    .min_inputs = 1,                                        \
-    .max_inputs = 1,                                        \
-    .infer = recurrent_infer,                               \
-    .weights = recurrent_weights,                           \
-    .scratch_size = recurrent_scratch_size,                 \
-    .init = recurrent_init,                                 \
-    .forward = recurrent_forward,                           \
-    .backward = recurrent_backward,                         \
-    .flops = recurrent_flops,                               \
+#define RECURRENT_OPS(ident, ops_id, ops_name, ops_summary, ops_params) \
+  const nn_layer_ops ident = {                                          \
+    .id = ops_id,                                                       \
+    .name = ops_name,                                                   \
+    .summary = ops_summary,                                             \
+    .group = NN_GROUP_RECURRENT,                                        \
+    .params = ops_params,                                               \
+    .n_params = G_N_ELEMENTS (ops_params),                              \
+    .min_inputs = 1,                                                    \
+    .max_inputs = 1,                                                    \
+    .infer = recurrent_infer,                                           \
+    .weights = recurrent_weights,                                       \
+    .scratch_size = recurrent_scratch_size,                             \
+    .init = recurrent_init,                                             \
+    .forward = recurrent_forward,                                       \
+    .backward = recurrent_backward,                                     \
+    .flops = recurrent_flops,                                           \
   }
 
 RECURRENT_OPS (nn_simple_rnn_ops, "simple_rnn", N_ ("SimpleRNN"),
-               N_ ("The plainest recurrent layer: a tanh state updated at every step"));
+               N_ ("The plainest recurrent layer: a tanh state updated at every step"),
+               recurrent_params);
 RECURRENT_OPS (nn_lstm_ops, "lstm", N_ ("LSTM"),
-               N_ ("Long short-term memory: gated state that keeps information over many steps"));
+               N_ ("Long short-term memory: gated state that keeps information over many steps"),
+               recurrent_params);
 RECURRENT_OPS (nn_gru_ops, "gru", N_ ("GRU"),
-               N_ ("Gated recurrent unit: an LSTM's memory with fewer weights"));
+               N_ ("Gated recurrent unit: an LSTM's memory with fewer weights"), gru_params);

@@ -63,9 +63,25 @@ def onnx_test_pytorch_exports():
     # models exported by torch.onnx, PyTorch's outputs (tests/fixtures/onnx/make-fixtures.py)
     proc = run("onnx-test", os.path.join(ONNX_DIR, "pytorch"))
     assert proc.returncode == 0, proc.stdout
-    assert proc.stdout.strip().splitlines()[-1] == "5 passed, 0 failed, 0 skipped", proc.stdout
+    assert proc.stdout.strip().splitlines()[-1] == "9 passed, 0 failed, 0 skipped", proc.stdout
     for op in ("Conv", "GRU", "LSTM", "RNN"):
         assert re.search(rf"^{op} +[1-9]", proc.stdout, re.M), proc.stdout
+    # GELU through Erf (opsets 13, 17), nn.Embedding (Gather by int64 ids)
+    # and a per-channel (x - mean) / std before the first layer
+    verbose = run("onnx-test", "-v", os.path.join(ONNX_DIR, "pytorch")).stdout
+    for name in ("test_gelu", "test_gelu_opset17", "test_embedding", "test_normalise"):
+        assert re.search(rf"^ok +{name}$", verbose, re.M), verbose
+
+
+@test
+def onnx_test_pytorch_embedding():
+    # pytorch-converted's nn.Embedding models: an int64 input picking rows
+    path = os.path.join(TESTDATA, "pytorch-converted")
+    if not os.path.isdir(path):
+        raise Skip(f"{path} is missing (install libonnx-testdata)")
+    proc = run("onnx-test", "-v", path)
+    for name in ("test_Embedding", "test_Embedding_sparse"):
+        assert re.search(rf"^ok +{name}$", proc.stdout, re.M), proc.stdout
 
 
 @test
@@ -100,7 +116,9 @@ def import_and_summary():
 @test
 def import_malformed():
     for name, words in (("truncated.onnx", "truncated"), ("cyclic.onnx", "cycle"),
-                        ("unsupported-op.onnx", "node 1 'conv3' (Celu)")):
+                        ("unsupported-op.onnx", "node 1 'conv3' (Celu)"),
+                        ("gelu-tanh.onnx", "GELU's tanh approximation"),
+                        ("erf-alone.onnx", "only inside GELU")):
         proc = run("import", os.path.join(ONNX_DIR, name), "--out", os.path.join(TMP, "x.layerlab"))
         lines = proc.stderr.splitlines()
         assert proc.returncode == 1 and len(lines) == 1, (proc.returncode, proc.stderr)

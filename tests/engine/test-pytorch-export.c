@@ -104,6 +104,31 @@ recurrent_graph (const nn_dataset *ds)
   return g;
 }
 
+/* The same words through two original GRUs (reset_after off), which the
+ * script builds from its own ClassicGRU module. */
+static nn_graph *
+classic_gru_graph (const nn_dataset *ds)
+{
+  nn_graph *g = nn_graph_new ();
+  int in = add (g, "input", -1);
+  int emb = add (g, "embedding", in);
+  int first = add (g, "gru", emb);
+  int second = add (g, "gru", first);
+  int out = add (g, "dense", second);
+
+  set (g, in, "height", 0);
+  set (g, in, "width", ds->input_shape.dim[0]);
+  set (g, emb, "input_dim", ds->vocab_size);
+  set (g, emb, "output_dim", 8);
+  set (g, first, "units", 12);
+  set (g, first, "return_sequences", 1);
+  set (g, first, "reset_after", 0);
+  set (g, second, "units", 10);
+  set (g, second, "reset_after", 0);
+  set (g, out, "units", ds->n_classes);
+  return g;
+}
+
 /* Tables: standardised features, GELU, BatchNorm over vectors, ELU. */
 static nn_graph *
 table_graph (const nn_dataset *ds, int outputs)
@@ -445,6 +470,37 @@ test_runs_recurrent (void)
   assert_script_reproduces (p, "words.py", &done);
 }
 
+static void
+test_runs_gru_classic (void)
+{
+  g_autofree char *dict = test_fixture_path ("data/dict");
+  g_autofree char *dir = g_dir_make_tmp ("pytorch-export-XXXXXX", NULL);
+  g_autofree char *script = g_build_filename (dir, "gru.py", NULL);
+  g_autofree char *text = NULL;
+  nn_data_options o = { .limit = 60, .seed = 2 };
+  done_numbers done;
+  g_autoptr (nn_dataset) ds = NULL;
+  g_autoptr (nn_project) p = NULL;
+  g_autoptr (GError) error = NULL;
+
+  g_setenv ("LAYERLAB_DICT_DIR", dict, TRUE);
+  ds = nn_dataset_open ("words", &o, NULL, NULL, NULL, NULL);
+  g_assert_nonnull (ds);
+  p = trained_project (classic_gru_graph (ds), "words", &o, NN_LOSS_CROSS_ENTROPY, &done);
+  g_assert_true (nn_pytorch_export (p, script, &error));
+  g_assert_no_error (error);
+  text = read_text (script);
+  g_assert_nonnull (strstr (text, "class ClassicGRU(nn.Module):"));
+  g_assert_nonnull (strstr (text, "self.gru1 = ClassicGRU(8, 12)"));
+  g_assert_nonnull (strstr (text, "self.gru2 = ClassicGRU(12, 10)"));
+  if (!have_torch ())
+    {
+      g_test_skip ("/usr/bin/python3 cannot import torch");
+      return;
+    }
+  assert_script_reproduces (p, "gru.py", &done);
+}
+
 /* A missing value imputed, standardisation from the project, BatchNorm
  * over vectors, and MSE on one-hot targets: the script must read the same
  * standardised floats. */
@@ -481,5 +537,6 @@ main (int argc, char **argv)
   g_test_add_func ("/io/pytorch-export/runs/branches", test_runs_branchy);
   g_test_add_func ("/io/pytorch-export/runs/recurrent", test_runs_recurrent);
   g_test_add_func ("/io/pytorch-export/runs/table", test_runs_table);
+  g_test_add_func ("/io/pytorch-export/runs/gru-classic", test_runs_gru_classic);
   return g_test_run ();
 }

@@ -7,6 +7,8 @@
 #include "data-test-util.h"
 #include "error.h"
 #include "graph.h"
+#include "io/onnx-export.h"
+#include "io/onnx-import.h"
 #include "kernels/threads.h"
 #include "layer-check.h"
 #include "loss.h"
@@ -37,6 +39,138 @@ test_gradient (void)
         layer_check_gradients (r, 1e-2, 1e-2);
         layer_run_free (r);
       }
+}
+
+/* GRU with reset_after off, the original cell (ONNX's default): against a
+ * step-by-step torch reference (PyTorch has no module for it), by finite
+ * differences, and the same numbers on two threads. */
+static void
+test_gru_classic_torch (void)
+{
+  layer_check_torch ("recurrent-gru-classic", 1e-4);
+}
+
+static void
+test_gru_classic_gradient (void)
+{
+  for (int seq = 0; seq < 2; seq++)
+    {
+      nn_layer_desc d;
+      nn_shape in = nn_shape_2d (4, 3);
+      layer_run *r;
+
+      g_test_message ("classic GRU, return_sequences %d", seq);
+      layer_desc_make (&d, "gru", "units=5", "reset_after=false",
+                       seq ? "return_sequences=true" : NULL, NULL);
+      r = layer_run_new (&d, &in, 1, 2, 37 + seq);
+      layer_check_gradients (r, 1e-2, 1e-2);
+      layer_run_free (r);
+    }
+}
+
+/* The parameter defaults to PyTorch's cell, and switching it changes the
+ * numbers but not the weights. */
+static void
+test_gru_reset_after (void)
+{
+  const nn_layer_ops *gru = nn_layer_lookup ("gru");
+  const int i = nn_layer_param_index (gru, "reset_after");
+  nn_layer_desc d;
+  nn_shape in = nn_shape_2d (5, 3);
+  layer_run *r;
+  g_autofree float *after = NULL;
+  double most = 0.0;
+
+  g_assert_cmpint (i, >=, 0);
+  g_assert_true (gru->params[i].advanced);
+  g_assert_cmpint (nn_layer_param_index (nn_layer_lookup ("lstm"), "reset_after"), ==, -1);
+  layer_desc_make (&d, "gru", "units=4", NULL);
+  g_assert_cmpfloat (nn_layer_desc_get (&d, "reset_after"), ==, 1.0);
+
+  r = layer_run_new (&d, &in, 1, 3, 43);
+  layer_run_forward (r);
+  after = g_memdup2 (r->out, sizeof (float) * r->out_len);
+  g_assert_true (nn_layer_desc_set (&r->desc, "reset_after", 0.0, NULL));
+  g_assert_cmpuint (nn_layer_weight_count (&r->desc, &in, &r->out_shape), ==, r->w_len);
+  layer_run_forward (r);
+  for (gsize k = 0; k < r->out_len; k++)
+    most = MAX (most, fabs (r->out[k] - after[k]));
+  g_assert_cmpfloat (most, >, 1e-3);
+  layer_run_free (r);
+}
+
+/* Input → classic GRU (return_sequences) → classic GRU through ONNX and
+ * back: linear_before_reset = 0 both ways, and the same numbers. */
+static void
+test_gru_classic_onnx (void)
+{
+  enum
+  {
+    BATCH = 2,
+    STEPS = 5,
+    FEATURES = 3,
+    UNITS = 4
+  };
+  g_autoptr (nn_graph) g = nn_graph_new ();
+  g_autoptr (GError) error = NULL;
+  g_autoptr (nn_project) p = NULL, q = NULL;
+  g_autofree guint8 *data = NULL;
+  const gint64 dims[] = { BATCH, STEPS, FEATURES };
+  nn_onnx_tensor *x, *y;
+  nn_onnx_io io = { 0 };
+  nn_model *m;
+  nn_rng rng;
+  gsize length;
+  int input, first, second, grus = 0;
+
+  input = nn_graph_add_node (g, nn_layer_lookup ("input"));
+  first = nn_graph_add_node (g, nn_layer_lookup ("gru"));
+  second = nn_graph_add_node (g, nn_layer_lookup ("gru"));
+  g_assert_true (nn_graph_set_param (g, input, "channels", 0, &error));
+  g_assert_true (nn_graph_set_param (g, input, "height", STEPS, &error));
+  g_assert_true (nn_graph_set_param (g, input, "width", FEATURES, &error));
+  g_assert_true (nn_graph_set_param (g, first, "units", UNITS, &error));
+  g_assert_true (nn_graph_set_param (g, first, "return_sequences", 1, &error));
+  g_assert_true (nn_graph_set_param (g, first, "reset_after", 0, &error));
+  g_assert_true (nn_graph_set_param (g, second, "units", UNITS, &error));
+  g_assert_true (nn_graph_set_param (g, second, "reset_after", 0, &error));
+  g_assert_true (nn_graph_connect (g, input, first, -1, &error));
+  g_assert_true (nn_graph_connect (g, first, second, -1, &error));
+  m = nn_model_compile (g, BATCH, 9, &error);
+  g_assert_no_error (error);
+  p = nn_project_new (nn_graph_copy (g));
+  nn_project_take_weights (p, m);
+
+  data = nn_onnx_export_to_data (p, &length, &error);
+  g_assert_no_error (error);
+  q = nn_onnx_import_data (data, length, "gru.onnx", NULL, &io, &error);
+  g_assert_no_error (error);
+  for (int i = 0; i < nn_graph_n_nodes (q->graph); i++)
+    {
+      const nn_node *node = nn_graph_nth_node (q->graph, i);
+      if (g_str_equal (node->desc.ops->id, "gru"))
+        {
+          g_assert_cmpfloat (nn_layer_desc_get (&node->desc, "reset_after"), ==, 0.0);
+          grus++;
+        }
+    }
+  g_assert_cmpint (grus, ==, 2);
+
+  x = nn_onnx_tensor_new ("x", 3, dims, &error);
+  g_assert_no_error (error);
+  nn_rng_seed (&rng, 3, 0);
+  for (gsize i = 0; i < x->size; i++)
+    x->data[i] = 2.0f * nn_rng_uniform (&rng) - 1.0f;
+  nn_model_forward (m, x->data, BATCH, FALSE, NULL);
+  y = nn_onnx_run (q, &io, x, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (y->size, ==, BATCH * UNITS);
+  for (gsize i = 0; i < y->size; i++)
+    g_assert_cmpfloat_with_epsilon (y->data[i], nn_model_output (m)[i], 1e-5);
+  nn_onnx_tensor_free (x);
+  nn_onnx_tensor_free (y);
+  nn_onnx_io_clear (&io);
+  nn_model_free (m);
 }
 
 static void
@@ -200,14 +334,18 @@ test_weights_and_init (void)
 static void
 test_threads (void)
 {
-  for (gsize k = 0; k < G_N_ELEMENTS (kinds); k++)
+  /* the last pass is the classic GRU */
+  for (gsize k = 0; k <= G_N_ELEMENTS (kinds); k++)
     {
       nn_layer_desc d;
       nn_shape in = nn_shape_2d (6, 4);
       layer_run *r;
       g_autofree float *out = NULL, *d_in = NULL, *dw = NULL;
 
-      layer_desc_make (&d, kinds[k], "units=32", "return_sequences=true", NULL);
+      if (k < G_N_ELEMENTS (kinds))
+        layer_desc_make (&d, kinds[k], "units=32", "return_sequences=true", NULL);
+      else
+        layer_desc_make (&d, "gru", "units=32", "return_sequences=true", "reset_after=false", NULL);
       r = layer_run_new (&d, &in, 1, 15, 41);
       nn_threads_set (1);
       layer_run_forward (r);
@@ -271,7 +409,7 @@ test_char_templates (void)
  * started with an even one: the answer has to be carried through 7 steps
  * of other tokens. */
 static double
-learn_first_token (const char *kind)
+learn_first_token (const char *kind, gboolean classic)
 {
   enum
   {
@@ -300,6 +438,8 @@ learn_first_token (const char *kind)
   nn_graph_set_param (g, emb, "input_dim", 12, &error);
   nn_graph_set_param (g, emb, "output_dim", 8, &error);
   nn_graph_set_param (g, rnn, "units", 16, &error);
+  if (classic)
+    nn_graph_set_param (g, rnn, "reset_after", 0, &error);
   nn_graph_set_param (g, dense, "units", 2, &error);
   nn_graph_connect (g, input, emb, -1, &error);
   nn_graph_connect (g, emb, rnn, -1, &error);
@@ -336,7 +476,7 @@ learn_first_token (const char *kind)
     }
   nn_optimizer_free (opt);
   nn_model_free (m);
-  g_test_message ("%s: %d of %d right", kind, right, TEST);
+  g_test_message ("%s%s: %d of %d right", kind, classic ? " (classic)" : "", right, TEST);
   return (double) right / TEST;
 }
 
@@ -346,7 +486,8 @@ test_learns (void)
   /* one thread: a small model's steps are quicker than waking a second */
   nn_threads_set (1);
   for (gsize k = 0; k < G_N_ELEMENTS (kinds); k++)
-    g_assert_cmpfloat (learn_first_token (kinds[k]), >=, 0.95);
+    g_assert_cmpfloat (learn_first_token (kinds[k], FALSE), >=, 0.95);
+  g_assert_cmpfloat (learn_first_token ("gru", TRUE), >=, 0.95);
   nn_threads_set (0);
 }
 
@@ -356,6 +497,10 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/engine/recurrent/torch", test_torch);
   g_test_add_func ("/engine/recurrent/gradient", test_gradient);
+  g_test_add_func ("/engine/recurrent/gru-classic/torch", test_gru_classic_torch);
+  g_test_add_func ("/engine/recurrent/gru-classic/gradient", test_gru_classic_gradient);
+  g_test_add_func ("/engine/recurrent/gru-classic/reset-after", test_gru_reset_after);
+  g_test_add_func ("/engine/recurrent/gru-classic/onnx", test_gru_classic_onnx);
   g_test_add_func ("/engine/recurrent/stacked", test_stacked);
   g_test_add_func ("/engine/recurrent/infer-errors", test_infer_errors);
   g_test_add_func ("/engine/recurrent/weights-and-init", test_weights_and_init);
