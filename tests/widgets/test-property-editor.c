@@ -14,6 +14,7 @@ static const nn_param_spec probe_params[] = {
   { "rate", "Rate", "Fraction dropped", NN_PARAM_FLOAT, 0, 0.99, 0.5 },
   { "bias", "Use bias", "Adds a learnt offset", NN_PARAM_BOOL, 0, 1, 1 },
   { "padding", "Padding", "Border handling", NN_PARAM_ENUM, 0, 1, 0, pad_ids, pad_labels },
+  { "groups", "Groups", "Channel groups", NN_PARAM_INT, 1, 64, 1, .advanced = TRUE },
 };
 
 static const nn_layer_ops probe_ops = {
@@ -204,6 +205,45 @@ test_error_card (Fixture *f, gconstpointer data)
   g_assert_true (widget_png_save (f->editor, path, NULL));
 }
 
+static gboolean
+is_inside (GtkWidget *widget, GtkWidget *ancestor)
+{
+  return widget != NULL && gtk_widget_is_ancestor (widget, ancestor);
+}
+
+/* Advanced settings sit in the collapsed "More options" expander, which
+ * opens by itself for a node that uses one, and keeps the user's choice
+ * while the same node is edited. */
+static void
+test_advanced (Fixture *f, gconstpointer data)
+{
+  LabPropertyEditor *editor = LAB_PROPERTY_EDITOR (f->editor);
+  GtkWidget *more = find_named (f->editor, "more-options");
+  g_autofree char *path = widget_png_output_path ("property-editor-advanced.png");
+
+  lab_property_editor_set_layer (editor, "probe1", &f->desc, NULL, 0, NULL);
+  g_assert_true (gtk_widget_get_visible (more));
+  g_assert_false (gtk_expander_get_expanded (GTK_EXPANDER (more)));
+  /* a collapsed expander takes its child out of the widget tree */
+  g_assert_null (find_named (f->editor, "groups"));
+  gtk_expander_set_expanded (GTK_EXPANDER (more), TRUE);
+  g_assert_true (is_inside (find_named (f->editor, "groups"), more));
+  g_assert_false (is_inside (find_named (f->editor, "filters"), more));
+
+  lab_property_editor_set_layer (editor, "probe1", &f->desc, NULL, 0, NULL);
+  g_assert_true (gtk_expander_get_expanded (GTK_EXPANDER (more)));
+
+  g_assert_true (nn_layer_desc_set (&f->desc, "groups", 4, NULL));
+  lab_property_editor_set_layer (editor, "probe2", &f->desc, NULL, 0, NULL);
+  g_assert_true (gtk_expander_get_expanded (GTK_EXPANDER (more)));
+  g_assert_true (widget_png_wait_for_frame (f->editor, 5000));
+  g_assert_true (widget_png_save (f->editor, path, NULL));
+
+  g_assert_true (nn_layer_desc_set (&f->desc, "groups", 1, NULL));
+  lab_property_editor_set_layer (editor, "probe3", &f->desc, NULL, 0, NULL);
+  g_assert_false (gtk_expander_get_expanded (GTK_EXPANDER (more)));
+}
+
 static void
 test_empty_state (Fixture *f, gconstpointer data)
 {
@@ -230,6 +270,7 @@ main (int argc, char *argv[])
   ADD ("update-in-place", test_update_in_place);
   ADD ("rename", test_rename);
   ADD ("error-card", test_error_card);
+  ADD ("advanced", test_advanced);
   ADD ("empty-state", test_empty_state);
   return g_test_run ();
 }
