@@ -1,43 +1,16 @@
 /* model.c — a graph compiled for a batch size (see graph.h): nodes in
  * topological order, memory planned once (one weight arena, one gradient
- * arena, state, activations, scratch), forward and backward. */
+ * arena, state, activations, scratch), forward and backward. The passes
+ * run layer by layer, each layer sharing its work between the threads, or
+ * — when every layer treats samples independently — by samples, each
+ * thread running every layer on its share (model-parallel.c). */
 #include "config.h"
 
 #include <glib/gi18n-lib.h>
 #include <string.h>
 
 #include "error.h"
-#include "graph-private.h"
-
-typedef struct
-{
-  const nn_node *node; /* in the model's own graph copy */
-  int n_in;
-  int in[NN_MAX_INPUTS]; /* positions in the model's order */
-  nn_shape in_shape[NN_MAX_INPUTS];
-  nn_shape out_shape;
-  gsize out_size;
-  gsize w_off, w_size;
-  gsize s_off, s_size;
-  gsize scratch_size;          /* for the planned batch */
-  float *out, *grad, *scratch; /* planned per batch */
-} mnode;
-
-struct nn_model
-{
-  nn_graph *graph;
-  int n;
-  mnode *nodes; /* topological order; [0] is the Input */
-  int batch;
-  float *weights, *grads, *state;
-  gsize n_weights, n_state;
-  guint8 *decay;
-  nn_weight_range *ranges;
-  int n_ranges;
-  gboolean final_softmax;
-  gboolean input_grad; /* plan a gradient buffer for the Input (saliency) */
-  gboolean training;   /* mode of the last forward, which backward must match */
-};
+#include "model-private.h"
 
 static gboolean
 is_relu_family (const nn_layer_ops *ops)
@@ -68,6 +41,7 @@ resolve_init (const nn_graph *g, const nn_node *node)
 static void
 free_buffers (nn_model *m)
 {
+  _nn_model_free_replicas (m);
   for (int i = 0; i < m->n; i++)
     {
       g_clear_pointer (&m->nodes[i].out, nn_free_floats);
@@ -306,16 +280,19 @@ nn_model_output_size (const nn_model *m)
   return m->nodes[m->n - 1].out_size;
 }
 
-static void
-fill_ctx (nn_model *m, int k, int n, gboolean training, nn_rng *rng, const float **in, float **d_in,
-          nn_layer_ctx *c)
+void
+_nn_model_fill_ctx (nn_model *m, int k, int first, int n, gboolean training, nn_rng *rng,
+                    float *scratch, float *dw, const float **in, float **d_in, nn_layer_ctx *c)
 {
   mnode *mn = &m->nodes[k];
 
   for (int s = 0; s < mn->n_in; s++)
     {
-      in[s] = m->nodes[mn->in[s]].out;
-      d_in[s] = m->nodes[mn->in[s]].grad; /* NULL for the Input */
+      const mnode *src = &m->nodes[mn->in[s]];
+
+      in[s] = src->out + (gsize) first * src->out_size;
+      /* NULL for the Input */
+      d_in[s] = src->grad ? src->grad + (gsize) first * src->out_size : NULL;
     }
   *c = (nn_layer_ctx){
     .desc = &mn->node->desc,
@@ -324,13 +301,13 @@ fill_ctx (nn_model *m, int k, int n, gboolean training, nn_rng *rng, const float
     .in_shape = mn->in_shape,
     .out_shape = &mn->out_shape,
     .in = in,
-    .out = mn->out,
+    .out = mn->out + (gsize) first * mn->out_size,
     .d_in = d_in,
-    .d_out = mn->grad,
+    .d_out = mn->grad ? mn->grad + (gsize) first * mn->out_size : NULL,
     .w = m->weights + mn->w_off,
-    .dw = m->grads + mn->w_off,
+    .dw = dw + mn->w_off,
     .state = m->state + mn->s_off,
-    .scratch = mn->scratch,
+    .scratch = scratch,
     .training = training,
     .rng = rng,
   };
@@ -342,6 +319,9 @@ nn_model_forward (nn_model *m, const float *x, int n, gboolean training, nn_rng 
   g_return_if_fail (n > 0 && n <= m->batch);
 
   m->training = training;
+  if (_nn_model_forward_split (m, x, n, training, rng))
+    return;
+  m->split_threads = 0;
   memcpy (m->nodes[0].out, x, (gsize) n * m->nodes[0].out_size * sizeof (float));
   for (int k = 1; k < m->n; k++)
     {
@@ -349,7 +329,7 @@ nn_model_forward (nn_model *m, const float *x, int n, gboolean training, nn_rng 
       float *d_in[NN_MAX_INPUTS];
       nn_layer_ctx c;
 
-      fill_ctx (m, k, n, training, rng, in, d_in, &c);
+      _nn_model_fill_ctx (m, k, 0, n, training, rng, m->nodes[k].scratch, m->grads, in, d_in, &c);
       m->nodes[k].node->desc.ops->forward (&c);
     }
 }
@@ -383,7 +363,14 @@ nn_model_backward (nn_model *m, const float *d_out, int n, gboolean from_logits)
   if (from_logits && m->final_softmax)
     start = m->nodes[m->n - 1].in[0];
 
-  for (int k = m->input_grad ? 0 : 1; k < m->n; k++)
+  if (m->split_threads > 0)
+    {
+      _nn_model_backward_split (m, d_out, n, start);
+      return;
+    }
+  /* Gradients are accumulated into the nodes below `start`; its own is
+   * copied in, and those above it are never read. */
+  for (int k = m->input_grad ? 0 : 1; k < MAX (start, 1); k++)
     memset (m->nodes[k].grad, 0, (gsize) n * m->nodes[k].out_size * sizeof (float));
   if (start == 0)
     return;
@@ -395,7 +382,8 @@ nn_model_backward (nn_model *m, const float *d_out, int n, gboolean from_logits)
       nn_layer_ctx c;
 
       /* BatchNorm's backward differs with batch statistics and running ones */
-      fill_ctx (m, k, n, m->training, NULL, in, d_in, &c);
+      _nn_model_fill_ctx (m, k, 0, n, m->training, NULL, m->nodes[k].scratch, m->grads, in, d_in,
+                          &c);
       m->nodes[k].node->desc.ops->backward (&c);
     }
 }

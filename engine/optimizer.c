@@ -4,9 +4,11 @@
 
 #include <glib/gi18n-lib.h>
 #include <math.h>
+#include <omp.h>
 #include <string.h>
 
 #include "error.h"
+#include "kernels/threads.h"
 #include "optimizer.h"
 #include "tensor.h"
 
@@ -216,21 +218,21 @@ decay_at (const guint8 *restrict mask, gsize i, float wd)
 }
 
 static void
-step_sgd (nn_optimizer *o, float *restrict w, const float *restrict g, float lr)
+step_sgd (nn_optimizer *o, float *restrict w, const float *restrict g, float lr, gsize from,
+          gsize to)
 {
   const float mu = (float) o->c.momentum, wd = (float) o->c.weight_decay;
   const gboolean first = o->steps == 1, nesterov = o->c.nesterov;
   const guint8 *restrict mask = o->decay;
   float *restrict m = o->m;
-  const gsize n = o->n;
 
   if (mu <= 0)
     {
-      for (gsize i = 0; i < n; i++)
+      for (gsize i = from; i < to; i++)
         w[i] -= lr * (g[i] + decay_at (mask, i, wd) * w[i]);
       return;
     }
-  for (gsize i = 0; i < n; i++)
+  for (gsize i = from; i < to; i++)
     {
       const float d = g[i] + decay_at (mask, i, wd) * w[i];
       const float b = first ? d : mu * m[i] + d;
@@ -241,7 +243,7 @@ step_sgd (nn_optimizer *o, float *restrict w, const float *restrict g, float lr)
 
 static void
 step_adam (nn_optimizer *o, float *restrict w, const float *restrict g, float lr,
-           gboolean decoupled)
+           gboolean decoupled, gsize from, gsize to)
 {
   const float b1 = (float) o->c.beta1, b2 = (float) o->c.beta2, eps = (float) o->c.eps;
   const float wd = (float) o->c.weight_decay;
@@ -252,9 +254,8 @@ step_adam (nn_optimizer *o, float *restrict w, const float *restrict g, float lr
   const float shrink = decoupled ? lr * wd : 0.0f, l2 = decoupled ? 0.0f : wd;
   const guint8 *restrict mask = o->decay;
   float *restrict m = o->m, *restrict v = o->v;
-  const gsize n = o->n;
 
-  for (gsize i = 0; i < n; i++)
+  for (gsize i = from; i < to; i++)
     {
       const float wi = w[i] * (1.0f - decay_at (mask, i, shrink));
       const float d = g[i] + decay_at (mask, i, l2) * w[i];
@@ -268,15 +269,15 @@ step_adam (nn_optimizer *o, float *restrict w, const float *restrict g, float lr
 }
 
 static void
-step_rmsprop (nn_optimizer *o, float *restrict w, const float *restrict g, float lr)
+step_rmsprop (nn_optimizer *o, float *restrict w, const float *restrict g, float lr, gsize from,
+              gsize to)
 {
   const float alpha = (float) o->c.alpha, eps = (float) o->c.eps, mu = (float) o->c.momentum;
   const float wd = (float) o->c.weight_decay;
   const guint8 *restrict mask = o->decay;
   float *restrict m = o->m, *restrict v = o->v;
-  const gsize n = o->n;
 
-  for (gsize i = 0; i < n; i++)
+  for (gsize i = from; i < to; i++)
     {
       const float d = g[i] + decay_at (mask, i, wd) * w[i];
       const float vi = alpha * v[i] + (1.0f - alpha) * d * d;
@@ -293,25 +294,49 @@ step_rmsprop (nn_optimizer *o, float *restrict w, const float *restrict g, float
     }
 }
 
-void
-nn_optimizer_step (nn_optimizer *o, float *w, const float *g, double lr)
+/* The weights [from, to). */
+static void
+step_range (nn_optimizer *o, float *w, const float *g, float lr, gsize from, gsize to)
 {
-  o->steps++;
   switch (o->c.kind)
     {
       case NN_OPTIMIZER_SGD:
-        step_sgd (o, w, g, (float) lr);
+        step_sgd (o, w, g, lr, from, to);
         break;
       case NN_OPTIMIZER_ADAM:
-        step_adam (o, w, g, (float) lr, FALSE);
+        step_adam (o, w, g, lr, FALSE, from, to);
         break;
       case NN_OPTIMIZER_ADAMW:
-        step_adam (o, w, g, (float) lr, TRUE);
+        step_adam (o, w, g, lr, TRUE, from, to);
         break;
       case NN_OPTIMIZER_RMSPROP:
-        step_rmsprop (o, w, g, (float) lr);
+        step_rmsprop (o, w, g, lr, from, to);
         break;
     }
+}
+
+void
+nn_optimizer_step (nn_optimizer *o, float *w, const float *g, double lr)
+{
+  const gsize n = o->n;
+  const int threads = n > NN_PARALLEL_MIN ? nn_threads_get () : 1;
+
+  o->steps++;
+  if (threads <= 1)
+    {
+      step_range (o, w, g, (float) lr, 0, n);
+      return;
+    }
+    /* Every weight's update is its own, so bands give the same numbers as
+     * one pass; bands of 16 floats keep vector loads aligned. */
+#pragma omp parallel num_threads(threads)
+  {
+    const gsize parts = (gsize) omp_get_num_threads (), k = (gsize) omp_get_thread_num ();
+    const gsize band = ((n + parts - 1) / parts + 15) / 16 * 16;
+    const gsize from = MIN (k * band, n), to = MIN (from + band, n);
+
+    step_range (o, w, g, (float) lr, from, to);
+  }
 }
 
 double

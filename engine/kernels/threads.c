@@ -2,6 +2,7 @@
 #include "threads.h"
 
 #include <cblas.h>
+#include <omp.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <unistd.h>
@@ -38,6 +39,10 @@ set_default (void)
 int
 nn_threads_get (void)
 {
+  /* A thread of a region already shares the work (a model split by
+   * samples); a nested region would only add a meeting. */
+  if (omp_in_parallel ())
+    return 1;
   pthread_once (&default_once, set_default);
   return __atomic_load_n (&current_threads, __ATOMIC_RELAXED);
 }

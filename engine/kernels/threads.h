@@ -13,6 +13,11 @@
  * Call nn_threads_set before training starts, not while a step runs; until
  * it is called, the first use picks one thread per online CPU.
  *
+ * A model whose layers treat samples independently is instead split by
+ * samples (engine/model-parallel.c): each thread runs every layer on its
+ * share of the batch inside one region, where nn_threads_get answers 1 so
+ * the layers' own loops and nn_gemm stay on their thread.
+ *
  * The engine's loops give the same numbers for any thread count (each
  * output element is computed by one thread, in a fixed order); a GEMM split
  * differently may round differently in the last bit, so the promise is
@@ -25,7 +30,8 @@
 
 /* n ≤ 0 means one thread per online CPU. */
 void nn_threads_set (int n);
-/* The count in force (setting the default on first use). Safe to call from
+/* The count in force (setting the default on first use); 1 inside a
+ * parallel region, whose threads already share the work. Safe to call from
  * any thread. */
 int nn_threads_get (void);
 /* Number of online CPUs (at least 1). */
