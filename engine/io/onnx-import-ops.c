@@ -449,11 +449,12 @@ use_as_image (onnx_importer *im, onnx_value *x, GError **error)
   return _onnx_add_layer (im, LAYER ("reshape"), &in, 1, reshape_ids, rp, error);
 }
 
-/* An ints attribute with one value per spatial axis (n of them, n × per
- * for pads), each in lo..hi; def for every value when absent. */
+/* An ints attribute of a window or kernel with one value per spatial axis
+ * (n of them, n × per for pads), each in lo..hi; def for every value when
+ * absent. */
 static gboolean
-pool_ints (onnx_importer *im, const char *name, int n, int def, int lo, int hi, int *v,
-           GError **error)
+spatial_ints (onnx_importer *im, const char *name, int n, int def, int lo, int hi, int *v,
+              GError **error)
 {
   const Onnx__AttributeProto *a = _onnx_attr (im, name);
 
@@ -471,7 +472,7 @@ pool_ints (onnx_importer *im, const char *name, int n, int def, int lo, int hi, 
       if (a->ints[i] < lo || a->ints[i] > hi)
         {
           g_autofree char *why =
-            g_strdup_printf (_ ("Layerlab's pooling takes values from %d to %d"), lo, hi);
+            g_strdup_printf (_ ("Layerlab takes values from %d to %d"), lo, hi);
           return unsupported (im, error, name, why);
         }
       v[i] = (int) a->ints[i];
@@ -546,9 +547,9 @@ map_pool (onnx_importer *im, const char *kind, GError **error)
     return unsupported (im, error, "dilations", _ ("dilated averages are not supported"));
   if (_onnx_attr (im, "kernel_shape") == NULL)
     return unsupported (im, error, "kernel_shape", _ ("the window size is required"));
-  if (!pool_ints (im, "kernel_shape", n, 1, 1, 64, k, error) ||
-      !pool_ints (im, "strides", n, 1, 1, 64, s, error) ||
-      !pool_ints (im, "dilations", n, 1, 1, 16, d, error))
+  if (!spatial_ints (im, "kernel_shape", n, 1, 1, 64, k, error) ||
+      !spatial_ints (im, "strides", n, 1, 1, 64, s, error) ||
+      !spatial_ints (im, "dilations", n, 1, 1, 16, d, error))
     return FALSE;
   if (n == 2 && d[0] != d[1] && k[0] > 1 && k[1] > 1)
     return unsupported (im, error, "dilations",
@@ -574,7 +575,7 @@ map_pool (onnx_importer *im, const char *kind, GError **error)
   else if (!g_str_equal (auto_pad, "NOTSET") && !g_str_equal (auto_pad, "VALID"))
     return unsupported (im, error, "auto_pad", auto_pad);
   else if (g_str_equal (auto_pad, "NOTSET") &&
-           !pool_ints (im, "pads", 2 * n, 0, 0, 64, pads, error))
+           !spatial_ints (im, "pads", 2 * n, 0, 0, 64, pads, error))
     return FALSE;
   for (int i = 0; i < 2; i++)
     {
@@ -644,36 +645,6 @@ map_pool (onnx_importer *im, const char *kind, GError **error)
   return TRUE;
 }
 
-/* An ints attribute of a convolution with one value per spatial axis (n of
- * them, n × per for pads), each in lo..hi; def for every value when absent. */
-static gboolean
-conv_ints (onnx_importer *im, const char *name, int n, int def, int lo, int hi, int *v,
-           GError **error)
-{
-  const Onnx__AttributeProto *a = _onnx_attr (im, name);
-
-  for (int i = 0; i < n; i++)
-    v[i] = def;
-  if (a == NULL || a->n_ints == 0)
-    return TRUE;
-  if (a->n_ints != (gsize) n)
-    {
-      g_autofree char *why = g_strdup_printf (_ ("expected %d values"), n);
-      return unsupported (im, error, name, why);
-    }
-  for (int i = 0; i < n; i++)
-    {
-      if (a->ints[i] < lo || a->ints[i] > hi)
-        {
-          g_autofree char *why =
-            g_strdup_printf (_ ("Layerlab's convolutions take values from %d to %d"), lo, hi);
-          return unsupported (im, error, name, why);
-        }
-      v[i] = (int) a->ints[i];
-    }
-  return TRUE;
-}
-
 /* One spatial axis of an ONNX convolution (rows, then columns; a 1-D
  * convolution's second axis is 1 long with a kernel of 1). */
 typedef struct
@@ -711,8 +682,8 @@ conv_weights_fit (onnx_importer *im, const onnx_value *x, const onnx_value *w, g
         return unsupported (im, error, "kernel_shape",
                             _ ("Layerlab's kernels are 1 to 31 pixels in each direction"));
     }
-  if (!conv_ints (im, "strides", n, 1, 1, 16, s, error) ||
-      !conv_ints (im, "dilations", n, 1, 1, 16, d, error))
+  if (!spatial_ints (im, "strides", n, 1, 1, 16, s, error) ||
+      !spatial_ints (im, "dilations", n, 1, 1, 16, d, error))
     return FALSE;
   if (n == 2 && d[0] != d[1] && k[0] > 1 && k[1] > 1)
     return unsupported (im, error, "dilations",
@@ -744,7 +715,7 @@ conv_pads (onnx_importer *im, int n, gboolean transposed, int dilation, const in
 
   if (transposed && _onnx_attr (im, "output_shape"))
     {
-      if (!conv_ints (im, "output_shape", n, 1, 1, 65536, shape, error))
+      if (!spatial_ints (im, "output_shape", n, 1, 1, 65536, shape, error))
         return FALSE;
       for (int i = 0; i < n; i++)
         {
@@ -769,7 +740,7 @@ conv_pads (onnx_importer *im, int n, gboolean transposed, int dilation, const in
   else if (!g_str_equal (auto_pad, "NOTSET") && !g_str_equal (auto_pad, "VALID"))
     return unsupported (im, error, "auto_pad", auto_pad);
   else if (g_str_equal (auto_pad, "NOTSET") &&
-           !conv_ints (im, "pads", 2 * n, 0, 0, 31, pads, error))
+           !spatial_ints (im, "pads", 2 * n, 0, 0, 31, pads, error))
     return FALSE;
   for (int i = 0; i < n; i++)
     {
@@ -898,7 +869,7 @@ map_conv_transpose (onnx_importer *im, GError **error)
     return unsupported (im, error, "group",
                         _ ("grouped transposed convolutions are not supported"));
   if (!conv_weights_fit (im, x, w, TRUE, 1, ax, &dilation, error) ||
-      !conv_ints (im, "output_padding", n, 0, 0, 15, out_pad, error))
+      !spatial_ints (im, "output_padding", n, 0, 0, 15, out_pad, error))
     return FALSE;
   if (!conv_pads (im, n, TRUE, dilation, out_pad, ax, error))
     return FALSE;
