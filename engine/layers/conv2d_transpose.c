@@ -98,17 +98,13 @@ static const nn_param_spec conv2d_transpose_params[] = {
 static int
 kernel_w (const nn_layer_desc *d)
 {
-  const int kw = nn_param_int (d, P_KERNEL_W);
-
-  return kw > 0 ? kw : nn_param_int (d, P_KERNEL);
+  return nn_param_int_or (d, P_KERNEL_W, nn_param_int (d, P_KERNEL));
 }
 
 static int
 stride_w (const nn_layer_desc *d)
 {
-  const int sw = nn_param_int (d, P_STRIDE_W);
-
-  return sw > 0 ? sw : nn_param_int (d, P_STRIDE);
+  return nn_param_int_or (d, P_STRIDE_W, nn_param_int (d, P_STRIDE));
 }
 
 /* Output size along one axis for input size in, kernel extent ek (dilated);

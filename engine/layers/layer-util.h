@@ -23,6 +23,14 @@ nn_param_int (const nn_layer_desc *d, int i)
   return (int) d->p[i];
 }
 
+/* Parameter i, or `otherwise` when it is 0: a width that follows the
+ * height unless it is set ("kernel_width" 0 keeps the kernel square). */
+static inline int
+nn_param_int_or (const nn_layer_desc *d, int i, int otherwise)
+{
+  return d->p[i] > 0.0 ? (int) d->p[i] : otherwise;
+}
+
 static inline gboolean
 nn_param_bool (const nn_layer_desc *d, int i)
 {

@@ -146,11 +146,9 @@ static void
 pool_geometry (const nn_layer_desc *d, const nn_shape *in, pool_geom *g)
 {
   const int kh = nn_param_int (d, P_SIZE);
-  const int kw = nn_param_int (d, P_SIZE_W) > 0 ? nn_param_int (d, P_SIZE_W) : kh;
-  const int sh = nn_param_int (d, P_STRIDE) > 0 ? nn_param_int (d, P_STRIDE) : kh;
-  const int sw = nn_param_int (d, P_STRIDE_W) > 0 ? nn_param_int (d, P_STRIDE_W)
-                 : nn_param_int (d, P_STRIDE) > 0 ? nn_param_int (d, P_STRIDE)
-                                                  : kw;
+  const int kw = nn_param_int_or (d, P_SIZE_W, kh);
+  const int sh = nn_param_int_or (d, P_STRIDE, kh);
+  const int sw = nn_param_int_or (d, P_STRIDE_W, nn_param_int_or (d, P_STRIDE, kw));
   const int mode = nn_param_int (d, P_PADDING), pad = nn_param_int (d, P_PAD);
   const int pad_w = nn_param_int (d, P_PAD_W) >= 0 ? nn_param_int (d, P_PAD_W) : pad;
   const gboolean ceil = nn_param_bool (d, P_CEIL);
