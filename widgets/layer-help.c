@@ -135,11 +135,26 @@ static const LabHelp layers[] = {
       { "dilation", N_ ("Dilation"),
         N_ ("Spreads the patch's cells apart, as in a dilated convolution.") } } },
   { "upsampling2d",
-    N_ ("Enlarges an image by repeating each pixel; nothing is learnt. Followed by a convolution "
-        "it is a simple, artefact-free way up in a decoder."),
-    "<i>y</i><sub>c,i,j</sub> = <i>x</i><sub>c, ⌊i/f⌋, ⌊j/f⌋</sub>",
-    N_ ("f: the factor"),
-    { { "size", N_ ("Factor"), N_ ("2 doubles the width and height, 3 triples them.") } } },
+    N_ ("Enlarges an image; nothing is learnt. Nearest repeats each pixel in blocks, bilinear "
+        "blends the four nearest pixels into smooth ramps. Followed by a convolution it is a "
+        "simple, artefact-free way up in a decoder."),
+    "nearest: <i>y</i><sub>c,i,j</sub> = <i>x</i><sub>c, ⌊i/f<sub>h</sub>⌋, "
+    "⌊j/f<sub>w</sub>⌋</sub>\n"
+    "bilinear: <i>y</i><sub>c,i,j</sub> = ∑ (1−|<i>u</i>−<i>p</i>|)(1−|<i>v</i>−<i>q</i>|) "
+    "<i>x</i><sub>c,p,q</sub>, <i>u</i> = max(0, (<i>i</i>+½)/f<sub>h</sub> − ½)",
+    N_ ("f_h, f_w: the height and width factors; the sum runs over the four pixels (p, q) "
+        "around the point (u, v) the output pixel comes from"),
+    { { "size", N_ ("Factor"),
+        N_ ("2 doubles the height, and the width too unless Factor across is set; 3 triples "
+            "them.") },
+      { "size_width", N_ ("Factor across"),
+        N_ ("Enlarges the width by another factor than the height; 0 uses Factor.") },
+      { "interpolation", N_ ("Interpolation"),
+        N_ ("Nearest copies pixels into blocks; bilinear blends neighbours into smooth ramps, as "
+            "decoders and GAN generators often prefer.") },
+      { "align_corners", N_ ("Align corners"),
+        N_ ("Bilinear only: the corner pixels of the input and the output line up exactly, so "
+            "u = i·(H−1)/(H·f−1). Off matches PyTorch's and Keras's default.") } } },
   { "maxpool2d",
     N_ ("Keeps only the largest value of each small window: the image gets smaller and the "
         "model cares less about exactly where a pattern was."),

@@ -590,17 +590,30 @@ export_recurrent (exporter *ex, const layer *l, const char *op, int G)
 static void
 export_upsampling (exporter *ex, const layer *l)
 {
-  const float s = (float) param (l, "size");
-  const float scales[] = { 1.0f, 1.0f, s, s };
+  const float sh = (float) param (l, "size");
+  const float sw = param (l, "size_width") > 0 ? (float) param (l, "size_width") : sh;
+  const gboolean bilinear = param (l, "interpolation") != 0.0;
+  const float scales[] = { 1.0f, 1.0f, sh, sw };
   const gint64 dims[] = { 4 };
   const char *sc = add_floats (ex, kept_printf (ex, "%s.scales", l->node->name), dims, 1, scales);
   Onnx__NodeProto *n =
     add_op (ex, "Resize", l->node->name, (const char *[]){ l->in[0], "", sc, NULL }, l->out);
 
-  /* source pixel = floor(y / s): each pixel becomes an s × s block */
-  attr_string (ex, n, "mode", "nearest");
-  attr_string (ex, n, "coordinate_transformation_mode", "asymmetric");
-  attr_string (ex, n, "nearest_mode", "floor");
+  if (bilinear)
+    {
+      /* PyTorch's bilinear: pixel centres at (o + ½)/f − ½, or corners
+       * lined up */
+      attr_string (ex, n, "mode", "linear");
+      attr_string (ex, n, "coordinate_transformation_mode",
+                   param (l, "align_corners") != 0.0 ? "align_corners" : "half_pixel");
+    }
+  else
+    {
+      /* source pixel = floor(y / f): each pixel becomes an fh × fw block */
+      attr_string (ex, n, "mode", "nearest");
+      attr_string (ex, n, "coordinate_transformation_mode", "asymmetric");
+      attr_string (ex, n, "nearest_mode", "floor");
+    }
 }
 
 static gboolean

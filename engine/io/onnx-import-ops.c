@@ -1027,29 +1027,48 @@ map_batchnorm (onnx_importer *im, GError **error)
   return TRUE;
 }
 
+/* Upsample and Resize as UpSampling2D: whole factors 1–16 per axis, from
+ * scales or sizes. Nearest copies pixels, which every coordinate mode that
+ * rounds o/f down reaches; linear is bilinear as PyTorch computes it, which
+ * ONNX calls half_pixel (pytorch_half_pixel differs only for an output of
+ * one pixel, which whole factors reach only from one pixel, where both give
+ * 0) or, with the corners lined up, align_corners. */
 static gboolean
 map_upsample (onnx_importer *im, GError **error)
 {
   onnx_value *x = _onnx_runtime_input (im, 0, error);
   g_autofree char *mode = _onnx_attr_string (im, "mode", "nearest");
-  g_autofree char *coord = _onnx_attr_string (im, "coordinate_transformation_mode",
-                                              im->opset >= 11 ? "half_pixel" : "asymmetric");
-  g_autofree char *nearest = _onnx_attr_string (im, "nearest_mode", "round_prefer_floor");
   gboolean resize = g_str_equal (im->node->op_type, "Resize");
-  const float *scales = NULL;
-  double factor = 0;
+  /* Upsample and Resize-10 place source pixels at o/f */
+  g_autofree char *coord = _onnx_attr_string (
+    im, "coordinate_transformation_mode", resize && im->opset >= 11 ? "half_pixel" : "asymmetric");
+  g_autofree char *nearest = _onnx_attr_string (im, "nearest_mode", "round_prefer_floor");
+  gboolean half = g_str_equal (coord, "half_pixel") || g_str_equal (coord, "pytorch_half_pixel");
+  gboolean bilinear = g_str_equal (mode, "linear");
+  gboolean align = FALSE;
+  double factor[2] = { 0, 0 };
   gint64 out_dims[4];
-  static const char *const ids[] = { "size", NULL };
+  static const char *const ids[] = { "size", "size_width", "interpolation", "align_corners", NULL };
+  double p[4];
   int id, in;
 
   if (x == NULL || !require_image (im, x, error))
     return FALSE;
-  if (!g_str_equal (mode, "nearest"))
+  if (!bilinear && !g_str_equal (mode, "nearest"))
     return unsupported (im, error, "mode", mode);
-  if (resize && im->opset >= 11)
+  if (bilinear)
     {
-      gboolean half =
-        g_str_equal (coord, "half_pixel") || g_str_equal (coord, "pytorch_half_pixel");
+      align = g_str_equal (coord, "align_corners");
+      if (!half && !align)
+        {
+          g_autofree char *what = g_strdup_printf ("coordinate_transformation_mode=%s", coord);
+          return unsupported (im, error, what,
+                              _ ("linear resizing is supported with half_pixel, "
+                                 "pytorch_half_pixel or align_corners, as PyTorch computes it"));
+        }
+    }
+  else if (resize && im->opset >= 11)
+    {
       gboolean floor_ok = g_str_equal (coord, "asymmetric") && g_str_equal (nearest, "floor");
       gboolean round_ok = half && g_str_has_prefix (nearest, "round_prefer");
 
@@ -1059,44 +1078,69 @@ map_upsample (onnx_importer *im, GError **error)
                                                    "nearest_mode=%s",
                                                    coord, nearest);
           return unsupported (im, error, what,
-                              _ ("only pixel copies (each pixel becomes a square) are supported"));
+                              _ ("only pixel copies (each pixel becomes a block) are supported"));
         }
     }
   {
     const Onnx__AttributeProto *a = _onnx_attr (im, "scales");
     onnx_value *sv = _onnx_input (im, resize && im->opset >= 11 ? 2 : 1);
     onnx_value *sizes = resize && im->opset >= 11 ? _onnx_input (im, 3) : NULL;
+    const float *scales = NULL;
 
     if (a && a->n_floats == 4)
       scales = a->floats;
     else if (sv && sv->is_const && sv->value && sv->value->size == 4)
       scales = sv->value->data;
-    else if (sizes && sizes->is_const && sizes->ints && sizes->n_ints == 4 &&
-             sizes->ints[2] % x->dims[2] == 0 && sizes->ints[3] % x->dims[3] == 0 &&
-             sizes->ints[0] == x->dims[0] && sizes->ints[1] == x->dims[1] &&
-             sizes->ints[2] / x->dims[2] == sizes->ints[3] / x->dims[3])
-      factor = (double) (sizes->ints[2] / x->dims[2]);
     if (scales)
       {
-        if (scales[0] != 1.0f || scales[1] != 1.0f || scales[2] != scales[3] ||
-            scales[2] != floorf (scales[2]))
+        if (scales[0] != 1.0f || scales[1] != 1.0f)
           return unsupported (im, error, "scales",
-                              _ ("only the same whole factor for height and width is supported"));
-        factor = scales[2];
+                              _ ("the batch and channel axes must keep their size"));
+        for (int i = 0; i < 2; i++)
+          {
+            if (scales[2 + i] < 1.0f)
+              return unsupported (im, error, "scales",
+                                  _ ("only enlarging is supported, not shrinking"));
+            if (scales[2 + i] != floorf (scales[2 + i]))
+              return unsupported (im, error, "scales",
+                                  _ ("only whole factors are supported, not fractions"));
+            factor[i] = scales[2 + i];
+          }
       }
-    if (factor < 1 || factor > 16)
-      return unsupported (im, error, "scales",
-                          _ ("only constant whole factors from 1 to 16 for height and width are "
-                             "supported"));
+    else if (sizes && sizes->is_const && sizes->ints && sizes->n_ints == 4)
+      {
+        if (sizes->ints[0] != x->dims[0] || sizes->ints[1] != x->dims[1])
+          return unsupported (im, error, "sizes",
+                              _ ("the batch and channel axes must keep their size"));
+        for (int i = 0; i < 2; i++)
+          {
+            if (sizes->ints[2 + i] < x->dims[2 + i])
+              return unsupported (im, error, "sizes",
+                                  _ ("only enlarging is supported, not shrinking"));
+            if (sizes->ints[2 + i] % x->dims[2 + i] != 0)
+              return unsupported (im, error, "sizes",
+                                  _ ("only whole factors are supported, not fractions"));
+            factor[i] = (double) (sizes->ints[2 + i] / x->dims[2 + i]);
+          }
+      }
+    for (int i = 0; i < 2; i++)
+      if (factor[i] < 1 || factor[i] > 16)
+        return unsupported (im, error, "scales",
+                            _ ("only constant whole factors from 1 to 16 for height and width are "
+                               "supported"));
   }
+  p[0] = factor[0];
+  p[1] = factor[1] == factor[0] ? 0 : factor[1];
+  p[2] = bilinear ? 1 : 0;
+  p[3] = align ? 1 : 0;
   in = _onnx_use (im, x, error);
-  id = in < 0 ? -1 : _onnx_add_layer (im, LAYER ("upsampling2d"), &in, 1, ids, &factor, error);
+  id = in < 0 ? -1 : _onnx_add_layer (im, LAYER ("upsampling2d"), &in, 1, ids, p, error);
   if (id < 0)
     return FALSE;
   out_dims[0] = x->dims[0];
   out_dims[1] = x->dims[1];
-  out_dims[2] = x->dims[2] * (gint64) factor;
-  out_dims[3] = x->dims[3] * (gint64) factor;
+  out_dims[2] = x->dims[2] * (gint64) factor[0];
+  out_dims[3] = x->dims[3] * (gint64) factor[1];
   _onnx_define (im, 0, id, 4, out_dims, 0);
   return TRUE;
 }

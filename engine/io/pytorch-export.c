@@ -394,8 +394,21 @@ module_of (exporter *e, ex_node *x, GString *m, gboolean *supported)
       g_string_append_printf (m, "%s)", param_int (x, "use_bias") ? "" : ", bias=False");
     }
   else if (is_kind (x, "upsampling2d"))
-    g_string_append_printf (m, "nn.Upsample(scale_factor=%d, mode='nearest')",
-                            param_int (x, "size"));
+    {
+      const int fh = param_int (x, "size");
+      const int fw = param_int (x, "size_width") > 0 ? param_int (x, "size_width") : fh;
+
+      if (fw == fh)
+        g_string_append_printf (m, "nn.Upsample(scale_factor=%d", fh);
+      else
+        g_string_append_printf (m, "nn.Upsample(scale_factor=(%d, %d)", fh, fw);
+      /* PyTorch refuses align_corners for nearest, so it goes with bilinear only */
+      if (param_int (x, "interpolation") != 0)
+        g_string_append_printf (m, ", mode='bilinear', align_corners=%s)",
+                                param_int (x, "align_corners") ? "True" : "False");
+      else
+        g_string_append (m, ", mode='nearest')");
+    }
   else if (is_kind (x, "maxpool2d") || is_kind (x, "avgpool2d"))
     {
       const gboolean max = is_kind (x, "maxpool2d");
