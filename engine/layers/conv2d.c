@@ -44,17 +44,6 @@ enum
   P_DILATION,
   P_GROUPS
 };
-enum
-{
-  PAD_VALID,
-  PAD_SAME,
-  PAD_EXPLICIT
-};
-
-static const char *const padding_choices[] = { "valid", "same", "explicit", NULL };
-static const char *const padding_labels[] = { N_ ("Valid (no padding)"),
-                                              N_ ("Same (keep the size)"),
-                                              N_ ("Explicit (pad by amount)"), NULL };
 
 static const nn_param_spec conv2d_params[] = {
   [P_FILTERS] = { "filters", N_ ("Filters"), N_ ("Output channels: one learnt pattern each"),
@@ -67,7 +56,7 @@ static const nn_param_spec conv2d_params[] = {
   [P_PADDING] = { "padding", N_ ("Padding"),
                   N_ ("Valid shrinks the image; same keeps its size (divided by the stride); "
                       "explicit pads by the amounts under More options"),
-                  NN_PARAM_ENUM, 0, 2, PAD_VALID, padding_choices, padding_labels },
+                  NN_PARAM_ENUM, 0, 2, NN_PAD_VALID, nn_padding_choices, nn_padding_labels },
   [P_USE_BIAS] = { "use_bias", N_ ("Use bias"), N_ ("Add a learnt offset to every filter"),
                    NN_PARAM_BOOL, 0, 1, 1 },
   [P_KERNEL_W] = { "kernel_width", N_ ("Kernel width"),
@@ -111,13 +100,13 @@ axis_out (int padding, int in, int k, int s, int *pad)
 {
   switch (padding)
     {
-      case PAD_SAME:
+      case NN_PAD_SAME:
         {
           const int out = (in + s - 1) / s;
           *pad = MAX ((out - 1) * s + k - in, 0) / 2;
           return out;
         }
-      case PAD_EXPLICIT:
+      case NN_PAD_EXPLICIT:
         return in + 2 * *pad >= k ? (in + 2 * *pad - k) / s + 1 : 0;
       default:
         *pad = 0;

@@ -45,14 +45,6 @@ enum
   P_OUTPUT_PADDING,
   P_DILATION
 };
-enum
-{
-  PAD_VALID,
-  PAD_SAME,
-  PAD_EXPLICIT
-};
-
-static const char *const padding_choices[] = { "valid", "same", "explicit", NULL };
 static const char *const padding_labels[] = { N_ ("Valid (grow by the kernel)"),
                                               N_ ("Same (multiply by the stride)"),
                                               N_ ("Explicit (pad by amount)"), NULL };
@@ -71,7 +63,7 @@ static const nn_param_spec conv2d_transpose_params[] = {
   [P_PADDING] = { "padding", N_ ("Padding"),
                   N_ ("Same multiplies the size by the stride; valid also grows it by the kernel "
                       "minus one; explicit crops the amounts given under More options"),
-                  NN_PARAM_ENUM, 0, 2, PAD_SAME, padding_choices, padding_labels },
+                  NN_PARAM_ENUM, 0, 2, NN_PAD_SAME, nn_padding_choices, padding_labels },
   [P_USE_BIAS] = { "use_bias", N_ ("Use bias"), N_ ("Add a learnt offset to every filter"),
                    NN_PARAM_BOOL, 0, 1, 1 },
   [P_KERNEL_W] = { "kernel_width", N_ ("Kernel width"),
@@ -114,10 +106,10 @@ axis_out (int padding, int in, int ek, int s, int out_pad, int *pad)
 {
   switch (padding)
     {
-      case PAD_SAME:
+      case NN_PAD_SAME:
         *pad = MAX (ek - s, 0) / 2;
         return (gint64) in * s;
-      case PAD_EXPLICIT:
+      case NN_PAD_EXPLICIT:
         return (gint64) (in - 1) * s - 2 * *pad + ek + out_pad;
       default:
         *pad = 0;
@@ -133,7 +125,7 @@ transpose_geom (const nn_layer_desc *d, const nn_shape *in, nn_conv_geom *g)
 {
   const int padding = nn_param_int (d, P_PADDING), dil = nn_param_int (d, P_DILATION);
   const int pad = nn_param_int (d, P_PAD), pad_w = nn_param_int (d, P_PAD_W);
-  const int op = padding == PAD_EXPLICIT ? nn_param_int (d, P_OUTPUT_PADDING) : 0;
+  const int op = padding == NN_PAD_EXPLICIT ? nn_param_int (d, P_OUTPUT_PADDING) : 0;
   gint64 oh, ow;
 
   *g = (nn_conv_geom){ .c = nn_param_int (d, P_FILTERS),
@@ -163,7 +155,7 @@ conv2d_transpose_infer (const nn_layer_desc *d, const nn_shape *in, int n_in, nn
 
   if (!nn_require_image (&in[0], error))
     return FALSE;
-  if (nn_param_int (d, P_PADDING) == PAD_EXPLICIT && op > 0 &&
+  if (nn_param_int (d, P_PADDING) == NN_PAD_EXPLICIT && op > 0 &&
       (op >= MAX (nn_param_int (d, P_STRIDE), dil) || op >= MAX (stride_w (d), dil)))
     {
       g_set_error (error, NN_ERROR, NN_ERROR_SHAPE,

@@ -1,10 +1,15 @@
-/* layer-util.c — shape descriptions for the layers' error messages. */
+/* layer-util.c — shape descriptions for the layers' error messages, and
+ * the padding choices the convolutions and pooling windows share. */
 #include "config.h"
 
 #include <glib/gi18n-lib.h>
 
 #include "error.h"
 #include "layer-util.h"
+
+const char *const nn_padding_choices[] = { "valid", "same", "explicit", NULL };
+const char *const nn_padding_labels[] = { N_ ("Valid (no padding)"), N_ ("Same (keep the size)"),
+                                          N_ ("Explicit (pad by amount)"), NULL };
 
 char *
 nn_describe_shape (const nn_shape *s)

@@ -17,6 +17,18 @@ char *nn_describe_shape (const nn_shape *s);
  * what was given and suggests a Reshape. */
 gboolean nn_require_image (const nn_shape *s, GError **error);
 
+/* The padding choices of Conv2D, Conv2DTranspose and the pooling windows:
+ * none, Keras's 'same' (out = ⌈in / stride⌉) or amounts given (PyTorch's
+ * padding=). Stable ids for files; labels (N_()) for Conv2D and pooling. */
+enum
+{
+  NN_PAD_VALID,
+  NN_PAD_SAME,
+  NN_PAD_EXPLICIT
+};
+extern const char *const nn_padding_choices[];
+extern const char *const nn_padding_labels[];
+
 static inline int
 nn_param_int (const nn_layer_desc *d, int i)
 {

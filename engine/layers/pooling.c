@@ -38,17 +38,6 @@ enum
   P_CEIL,
   P_EXTRA /* MaxPool2D: dilation; AvgPool2D: count_pad */
 };
-enum
-{
-  PAD_VALID,
-  PAD_SAME,
-  PAD_EXPLICIT
-};
-
-static const char *const padding_choices[] = { "valid", "same", "explicit", NULL };
-static const char *const padding_labels[] = { N_ ("Valid (no padding)"),
-                                              N_ ("Same (keep the size)"),
-                                              N_ ("Explicit (pad by amount)"), NULL };
 
 /* The parameters both windows share, in the order of the enum above;
  * laid out by hand because clang-format splits a macro's fields apart. */
@@ -71,7 +60,8 @@ static const char *const padding_labels[] = { N_ ("Valid (no padding)"),
                   N_ ("Valid drops the edge no whole window covers; same keeps the size "       \
                       "(divided by the stride); explicit pads by the amounts below. Padding "   \
                       "never wins a maximum"),                                                   \
-                  NN_PARAM_ENUM, 0, 2, PAD_VALID, padding_choices, padding_labels, TRUE },       \
+                  NN_PARAM_ENUM, 0, 2, NN_PAD_VALID, nn_padding_choices, nn_padding_labels,      \
+                  TRUE },                                                                        \
   [P_PAD] = { "pad", N_ ("Padding rows"),                                                        \
               N_ ("Explicit padding: rows added above and below, at most half the window"),     \
               NN_PARAM_INT, 0, 32, 0, NULL, NULL, TRUE },                                        \
@@ -122,7 +112,7 @@ pool_axis_setup (pool_axis *a, int in, int k, int s, int d, int mode, int pad, g
   a->k = k;
   a->s = s;
   a->d = d;
-  if (mode == PAD_SAME)
+  if (mode == NN_PAD_SAME)
     {
       const int total = MAX (((in + s - 1) / s - 1) * s + span - in, 0);
 
@@ -131,7 +121,7 @@ pool_axis_setup (pool_axis *a, int in, int k, int s, int d, int mode, int pad, g
       a->pe = total - total / 2;
       return;
     }
-  a->pb = a->pe = mode == PAD_EXPLICIT ? pad : 0;
+  a->pb = a->pe = mode == NN_PAD_EXPLICIT ? pad : 0;
   if (in + 2 * a->pb < span)
     {
       a->out = 0;
@@ -154,7 +144,7 @@ pool_geometry (const nn_layer_desc *d, const nn_shape *in, pool_geom *g)
   const gboolean ceil = nn_param_bool (d, P_CEIL);
 
   g->max = d->ops == &nn_maxpool2d_ops;
-  g->count_pad = !g->max && nn_param_bool (d, P_EXTRA) && mode == PAD_EXPLICIT;
+  g->count_pad = !g->max && nn_param_bool (d, P_EXTRA) && mode == NN_PAD_EXPLICIT;
   g->c = in->dim[0];
   pool_axis_setup (&g->y, in->dim[1], kh, sh, g->max ? nn_param_int (d, P_EXTRA) : 1, mode, pad,
                    ceil);
@@ -196,7 +186,7 @@ pool_infer (const nn_layer_desc *d, const nn_shape *in, int n_in, nn_shape *out,
   if (!nn_require_image (&in[0], error))
     return FALSE;
   pool_geometry (d, &in[0], &g);
-  if (nn_param_int (d, P_PADDING) == PAD_EXPLICIT && (g.y.pb > g.y.k / 2 || g.x.pb > g.x.k / 2))
+  if (nn_param_int (d, P_PADDING) == NN_PAD_EXPLICIT && (g.y.pb > g.y.k / 2 || g.x.pb > g.x.k / 2))
     {
       g_set_error (error, NN_ERROR, NN_ERROR_INVALID,
                    _ ("padding of %d×%d is more than half the %d×%d window — pad at most %d×%d, "
