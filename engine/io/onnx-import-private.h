@@ -127,6 +127,29 @@ onnx_value *_onnx_define_at (onnx_importer *im, int index, int node_id, int rank
 /* Marks the node at index as mapped by a pattern. */
 void _onnx_mark_done (onnx_importer *im, int index);
 
+/* A value defined as output 0 of node_id with like's dims. */
+onnx_value *_onnx_define_like (onnx_importer *im, int node_id, const onnx_value *like);
+
+/* Image operators (onnx-import-image.c). */
+gboolean _onnx_map_conv (onnx_importer *im, GError **error);
+gboolean _onnx_map_conv_transpose (onnx_importer *im, GError **error);
+gboolean _onnx_map_maxpool (onnx_importer *im, GError **error);
+gboolean _onnx_map_avgpool (onnx_importer *im, GError **error);
+gboolean _onnx_map_global_avgpool (onnx_importer *im, GError **error);
+gboolean _onnx_map_batchnorm (onnx_importer *im, GError **error);
+gboolean _onnx_map_upsample (onnx_importer *im, GError **error);
+
+/* Chains (onnx-import-patterns.c): Round starts an Embedding's id
+ * clamping; Sub/Mul/Div start a GELU or the input's normalisation; Erf and
+ * the clamping's other operators are only read inside their chains. */
+gboolean _onnx_map_round (onnx_importer *im, GError **error);
+gboolean _onnx_map_arithmetic (onnx_importer *im, GError **error);
+gboolean _onnx_map_erf (onnx_importer *im, GError **error);
+gboolean _onnx_map_embedding_part (onnx_importer *im, GError **error);
+/* An Embedding layer reading ids, with the table w, as node index. */
+gboolean _onnx_add_embedding (onnx_importer *im, onnx_value *ids, const onnx_value *w, int index,
+                              GError **error);
+
 /* RNN, GRU and LSTM (onnx-import-recurrent.c). */
 gboolean _onnx_map_recurrent (onnx_importer *im, GError **error);
 
