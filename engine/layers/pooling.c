@@ -575,6 +575,13 @@ gap_backward (nn_layer_ctx *c)
     }
 }
 
+/* One addition per input value. */
+static double
+gap_flops (const nn_layer_desc *d, const nn_shape *in, int n_in, const nn_shape *out)
+{
+  return (double) nn_shape_size (&in[0]);
+}
+
 const nn_layer_ops nn_globalavgpool2d_ops = {
   .id = "globalavgpool2d",
   .name = N_ ("GlobalAvgPool2D"),
@@ -585,5 +592,5 @@ const nn_layer_ops nn_globalavgpool2d_ops = {
   .infer = gap_infer,
   .forward = gap_forward,
   .backward = gap_backward,
-  .flops = pool_flops,
+  .flops = gap_flops,
 };
