@@ -401,6 +401,37 @@ conv_bias_fits (onnx_importer *im, const onnx_value *b, gint64 f, GError **error
   return TRUE;
 }
 
+/* The layer of kind over x with params p, its weight (w0 × w1 × kernel,
+ * PyTorch's layout: F × C/groups for Conv2D, C × F for the transpose) and
+ * bias, and the node's output: N × F × the axes' output sizes. */
+static gboolean
+add_conv_layer (onnx_importer *im, const char *kind, onnx_value *x, const char *const *ids,
+                const double *p, int w0, int w1, const onnx_value *w, const onnx_value *b,
+                const onnx_conv_axis *ax, GError **error)
+{
+  const int f = (int) p[0];
+  int in = use_as_image (im, x, error), id;
+  nn_shape shape;
+  gint64 out_dims[4];
+
+  id = in < 0 ? -1 : _onnx_add_layer (im, nn_layer_lookup (kind), &in, 1, ids, p, error);
+  if (id < 0)
+    return FALSE;
+  shape = (nn_shape){ 4, { w0, w1, ax[0].k, ax[1].k } };
+  _onnx_add_weight (im, id, "weight", &shape, w->value->data);
+  if (b != NULL)
+    {
+      shape = nn_shape_1d (f);
+      _onnx_add_weight (im, id, "bias", &shape, b->value->data);
+    }
+  out_dims[0] = x->dims[0];
+  out_dims[1] = f;
+  out_dims[2] = ax[0].out;
+  out_dims[3] = ax[1].out;
+  _onnx_define (im, 0, id, x->rank, out_dims, 0);
+  return TRUE;
+}
+
 /* Conv over N×C×H×W, or N×C×L as an image C×L×1 with a k×1 kernel. ONNX's
  * pads map onto Layerlab's valid, same (odd pixel at the end) or explicit
  * padding (the same amount before and after; an end pad the last window
@@ -414,11 +445,10 @@ _onnx_map_conv (onnx_importer *im, GError **error)
                                      "pad_width", "dilation",     "groups",       NULL };
   const int groups = (int) CLAMP (_onnx_attr_int (im, "group", 1), 0, 4097);
   onnx_conv_axis ax[2];
-  int dilation, mode = 0, id, in;
+  int dilation, mode = 0;
   gboolean valid = TRUE, same = TRUE, explicit = TRUE;
-  gint64 f, out_dims[4];
+  gint64 f;
   double p[G_N_ELEMENTS (ids) - 1];
-  nn_shape shape;
 
   if (x == NULL || !require_image_1d_2d (im, x, error) ||
       (w = _onnx_const_input (im, 1, error)) == NULL)
@@ -463,23 +493,8 @@ _onnx_map_conv (onnx_importer *im, GError **error)
   p[8] = mode == 2 ? ax[1].begin : -1;
   p[9] = dilation;
   p[10] = groups;
-  in = use_as_image (im, x, error);
-  id = in < 0 ? -1 : _onnx_add_layer (im, nn_layer_lookup ("conv2d"), &in, 1, ids, p, error);
-  if (id < 0)
-    return FALSE;
-  shape = (nn_shape){ 4, { (int) f, (int) x->dims[1] / groups, ax[0].k, ax[1].k } };
-  _onnx_add_weight (im, id, "weight", &shape, w->value->data);
-  if (b != NULL)
-    {
-      shape = nn_shape_1d ((int) f);
-      _onnx_add_weight (im, id, "bias", &shape, b->value->data);
-    }
-  out_dims[0] = x->dims[0];
-  out_dims[1] = f;
-  out_dims[2] = ax[0].out;
-  out_dims[3] = ax[1].out;
-  _onnx_define (im, 0, id, x->rank, out_dims, 0);
-  return TRUE;
+  return add_conv_layer (im, "conv2d", x, ids, p, (int) f, (int) x->dims[1] / groups, w, b, ax,
+                         error);
 }
 
 /* ConvTranspose over N×C×H×W or N×C×L: ONNX crops `begin` from the start
@@ -497,11 +512,10 @@ _onnx_map_conv_transpose (onnx_importer *im, GError **error)
                                      "pad_width", "dilation",     "output_padding", NULL };
   const int n = x ? x->rank - 2 : 0;
   onnx_conv_axis ax[2];
-  int dilation, out_pad[2] = { 0, 0 }, op = -1, id, in;
+  int dilation, out_pad[2] = { 0, 0 }, op = -1;
   gboolean valid = TRUE, same = TRUE, explicit = TRUE;
-  gint64 f, out_dims[4];
+  gint64 f;
   double p[G_N_ELEMENTS (ids) - 1];
-  nn_shape shape;
 
   if (x == NULL || !require_image_1d_2d (im, x, error) ||
       (w = _onnx_const_input (im, 1, error)) == NULL)
@@ -552,24 +566,8 @@ _onnx_map_conv_transpose (onnx_importer *im, GError **error)
   p[8] = p[3] == 2 ? ax[1].begin : -1;
   p[9] = dilation;
   p[10] = p[3] == 2 ? op : 0;
-  in = use_as_image (im, x, error);
-  id =
-    in < 0 ? -1 : _onnx_add_layer (im, nn_layer_lookup ("conv2d_transpose"), &in, 1, ids, p, error);
-  if (id < 0)
-    return FALSE;
-  shape = (nn_shape){ 4, { (int) x->dims[1], (int) f, ax[0].k, ax[1].k } };
-  _onnx_add_weight (im, id, "weight", &shape, w->value->data);
-  if (b != NULL)
-    {
-      shape = nn_shape_1d ((int) f);
-      _onnx_add_weight (im, id, "bias", &shape, b->value->data);
-    }
-  out_dims[0] = x->dims[0];
-  out_dims[1] = f;
-  out_dims[2] = ax[0].out;
-  out_dims[3] = ax[1].out;
-  _onnx_define (im, 0, id, x->rank, out_dims, 0);
-  return TRUE;
+  return add_conv_layer (im, "conv2d_transpose", x, ids, p, (int) x->dims[1], (int) f, w, b, ax,
+                         error);
 }
 
 gboolean
