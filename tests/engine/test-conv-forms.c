@@ -18,8 +18,6 @@
 #include "layer-check.h"
 #include "trainer.h"
 
-#define PYTHON "/usr/bin/python3"
-
 static void
 check_gradient (const nn_layer_desc *d, nn_shape in, guint64 seed)
 {
@@ -274,19 +272,6 @@ on_done (const nn_train_event *e, gpointer user_data)
     *(double *) user_data = e->test_loss;
 }
 
-static gboolean
-have_torch (void)
-{
-  const char *argv[] = { PYTHON, "-c", "import torch", NULL };
-  int status = -1;
-
-  return g_file_test (PYTHON, G_FILE_TEST_IS_EXECUTABLE) &&
-         g_spawn_sync (NULL, (char **) argv, NULL,
-                       G_SPAWN_STDOUT_TO_DEV_NULL | G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL, NULL,
-                       NULL, &status, NULL) &&
-         g_spawn_check_wait_status (status, NULL);
-}
-
 /* The script builds nn.Conv2d/nn.ConvTranspose2d with kernel_size=(kh, kw),
  * stride, padding=(ph, pw), output_padding, dilation and groups, and its
  * test loss is Layerlab's after an epoch on colour images scaled to 12×12. */
@@ -304,7 +289,7 @@ test_pytorch_script (void)
   g_autoptr (nn_trainer) t = NULL;
   g_autoptr (GError) error = NULL;
   g_autoptr (JsonParser) parser = json_parser_new ();
-  const char *argv[] = { PYTHON, script, "--device", "cpu", NULL };
+  const char *argv[] = { TEST_PYTHON, script, "--device", "cpu", NULL };
   const char *expected[] = {
     "nn.Conv2d(3, 4, kernel_size=(3, 5), stride=(2, 1), padding=(1, 2))",
     "nn.Conv2d(4, 8, kernel_size=3, padding=2, dilation=2, groups=4)",
@@ -337,9 +322,9 @@ test_pytorch_script (void)
   for (gsize i = 0; i < G_N_ELEMENTS (expected); i++)
     if (strstr (text, expected[i]) == NULL)
       g_error ("the script lacks “%s”:\n%s", expected[i], text);
-  if (!have_torch ())
+  if (!test_have_torch ())
     {
-      g_test_skip (PYTHON " cannot import torch");
+      g_test_skip (TEST_PYTHON " cannot import torch");
       return;
     }
   g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, &out, &err,

@@ -19,8 +19,6 @@
 #include "layer-check.h"
 #include "trainer.h"
 
-#define PYTHON "/usr/bin/python3"
-
 static void
 check_gradient (const nn_layer_desc *d, nn_shape in, guint64 seed)
 {
@@ -266,9 +264,9 @@ check_onnx_files (GPtrArray *paths)
   g_autoptr (GPtrArray) argv = g_ptr_array_new ();
   g_autofree char *err = NULL;
   int status = 0;
-  const char *probe[] = { PYTHON, "-c", "import onnx", NULL };
+  const char *probe[] = { TEST_PYTHON, "-c", "import onnx", NULL };
 
-  if (!g_file_test (PYTHON, G_FILE_TEST_IS_EXECUTABLE) ||
+  if (!g_file_test (TEST_PYTHON, G_FILE_TEST_IS_EXECUTABLE) ||
       !g_spawn_sync (NULL, (char **) probe, NULL, G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL, NULL,
                      NULL, &status, NULL) ||
       !g_spawn_check_wait_status (status, NULL))
@@ -276,7 +274,7 @@ check_onnx_files (GPtrArray *paths)
       g_test_skip ("python3-onnx is not installed");
       return;
     }
-  g_ptr_array_add (argv, PYTHON);
+  g_ptr_array_add (argv, TEST_PYTHON);
   g_ptr_array_add (argv, "-c");
   g_ptr_array_add (argv, "import sys, onnx\n"
                          "for path in sys.argv[1:]:\n"
@@ -349,19 +347,6 @@ test_onnx_round_trip (void)
   g_rmdir (dir);
 }
 
-static gboolean
-have_torch (void)
-{
-  const char *argv[] = { PYTHON, "-c", "import torch", NULL };
-  int status = -1;
-
-  return g_file_test (PYTHON, G_FILE_TEST_IS_EXECUTABLE) &&
-         g_spawn_sync (NULL, (char **) argv, NULL,
-                       G_SPAWN_STDOUT_TO_DEV_NULL | G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL, NULL,
-                       NULL, &status, NULL) &&
-         g_spawn_check_wait_status (status, NULL);
-}
-
 static void
 on_event (const nn_train_event *e, gpointer user_data)
 {
@@ -394,7 +379,7 @@ test_pytorch_script (void)
   g_autofree char *dir = g_dir_make_tmp ("pool-forms-XXXXXX", NULL);
   g_autofree char *script = g_build_filename (dir, "pools.py", NULL);
   g_autofree char *text = NULL, *out = NULL, *err = NULL;
-  const char *argv[] = { PYTHON, script, "--device", "cpu", NULL };
+  const char *argv[] = { TEST_PYTHON, script, "--device", "cpu", NULL };
   nn_data_options o = { .image_size = 8 };
   g_autoptr (GError) error = NULL;
   g_autoptr (nn_dataset) ds = nn_dataset_open (spec, &o, NULL, NULL, NULL, &error);
@@ -427,7 +412,7 @@ test_pytorch_script (void)
   g_assert_nonnull (strstr (text, "nn.AvgPool2d((3, 2), stride=(1, 2), padding=(1, 0), "
                                   "ceil_mode=True, count_include_pad=False)"));
   g_assert_nonnull (strstr (text, "nn.MaxPool2d(2, ceil_mode=True)"));
-  if (!have_torch ())
+  if (!test_have_torch ())
     {
       g_test_skip ("/usr/bin/python3 cannot import torch");
       return;

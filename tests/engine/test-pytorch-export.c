@@ -16,8 +16,6 @@
 #include "io/pytorch-export.h"
 #include "trainer.h"
 
-#define PYTHON "/usr/bin/python3"
-
 static int
 add (nn_graph *g, const char *kind, int from)
 {
@@ -379,19 +377,6 @@ test_refusals (void)
 
 /* --- Running the script --------------------------------------------------- */
 
-static gboolean
-have_torch (void)
-{
-  const char *argv[] = { PYTHON, "-c", "import torch", NULL };
-  int status = -1;
-
-  return g_file_test (PYTHON, G_FILE_TEST_IS_EXECUTABLE) &&
-         g_spawn_sync (NULL, (char **) argv, NULL,
-                       G_SPAWN_STDOUT_TO_DEV_NULL | G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL, NULL,
-                       NULL, &status, NULL) &&
-         g_spawn_check_wait_status (status, NULL);
-}
-
 /* Exports p, runs the script with --epochs 0 and compares its last line
  * with Layerlab's test numbers. */
 static void
@@ -402,7 +387,7 @@ assert_script_reproduces (const nn_project *p, const char *name, const done_numb
   g_autofree char *out = NULL, *err = NULL;
   g_autoptr (GError) error = NULL;
   g_autoptr (JsonParser) parser = json_parser_new ();
-  const char *argv[] = { PYTHON, script, "--device", "cpu", NULL };
+  const char *argv[] = { TEST_PYTHON, script, "--device", "cpu", NULL };
   char **lines, *last;
   int status, n;
   JsonObject *result;
@@ -440,7 +425,7 @@ test_runs_branchy (void)
   done_numbers done;
   g_autoptr (nn_project) p = NULL;
 
-  if (!have_torch ())
+  if (!test_have_torch ())
     {
       g_test_skip ("/usr/bin/python3 cannot import torch");
       return;
@@ -458,7 +443,7 @@ test_runs_recurrent (void)
   g_autoptr (nn_dataset) ds = NULL;
   g_autoptr (nn_project) p = NULL;
 
-  if (!have_torch ())
+  if (!test_have_torch ())
     {
       g_test_skip ("/usr/bin/python3 cannot import torch");
       return;
@@ -493,7 +478,7 @@ test_runs_gru_classic (void)
   g_assert_nonnull (strstr (text, "class ClassicGRU(nn.Module):"));
   g_assert_nonnull (strstr (text, "self.gru1 = ClassicGRU(8, 12)"));
   g_assert_nonnull (strstr (text, "self.gru2 = ClassicGRU(12, 10)"));
-  if (!have_torch ())
+  if (!test_have_torch ())
     {
       g_test_skip ("/usr/bin/python3 cannot import torch");
       return;
@@ -514,7 +499,7 @@ test_runs_table (void)
   g_autoptr (nn_dataset) ds = NULL;
   g_autoptr (nn_project) p = NULL;
 
-  if (!have_torch ())
+  if (!test_have_torch ())
     {
       g_test_skip ("/usr/bin/python3 cannot import torch");
       return;
