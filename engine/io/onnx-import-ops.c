@@ -342,14 +342,18 @@ map_add (onnx_importer *im, GError **error)
       onnx_value *x = a->is_const ? b : a, *c = a->is_const ? a : b;
       const nn_node *node = nn_graph_lookup (im->graph, x->node_id);
       gint64 units = x->dims[x->rank - 1];
+      gboolean normalises;
       nn_shape shape;
 
+      if (!_onnx_match_normalisation (im, &normalises, error) || normalises)
+        return normalises;
       if (node == NULL || node->desc.ops != LAYER ("dense") ||
           nn_layer_desc_get (&node->desc, "use_bias") != 0 || x->consumers != 1 ||
           c->value == NULL || c->value->size != (gsize) units)
         return unsupported_use (im, error, _ ("a constant input"),
-                                _ ("adding a constant is supported only as the bias of a "
-                                   "preceding MatMul"));
+                                _ ("adding a constant is supported as the bias of a "
+                                   "preceding MatMul, or to the model's input as a "
+                                   "normalisation"));
       if (!nn_graph_set_param (im->graph, x->node_id, "use_bias", 1, error))
         return FALSE;
       shape = nn_shape_1d ((int) units);
@@ -733,16 +737,23 @@ static gboolean
 map_shape (onnx_importer *im, GError **error)
 {
   onnx_value *x = _onnx_runtime_input (im, 0, error);
-  gint64 *ints;
+  gint64 start, end, *ints;
 
   if (x == NULL)
     return FALSE;
-  if (_onnx_attr (im, "start") || _onnx_attr (im, "end"))
-    return unsupported (im, error, _onnx_attr (im, "start") ? "start" : "end",
-                        _ ("only the whole shape is supported"));
-  ints = g_new (gint64, MAX (x->rank, 1));
-  memcpy (ints, x->dims, sizeof (gint64) * x->rank);
-  _onnx_define_const (im, 0, NULL, ints, x->rank);
+  /* opset 15's slice of the shape: negative ends count from the back and
+   * both clamp to the axes there are */
+  start = _onnx_attr_int (im, "start", 0);
+  end = _onnx_attr_int (im, "end", x->rank);
+  if (start < 0)
+    start += x->rank;
+  if (end < 0)
+    end += x->rank;
+  start = CLAMP (start, 0, (gint64) x->rank);
+  end = CLAMP (end, start, (gint64) x->rank);
+  ints = g_new (gint64, MAX (end - start, 1));
+  memcpy (ints, x->dims + start, sizeof (gint64) * (end - start));
+  _onnx_define_const (im, 0, NULL, ints, (gsize) (end - start));
   return TRUE;
 }
 
@@ -825,49 +836,50 @@ static const struct
 {
   const char *op;
   map_fn map;
+  nn_onnx_op_use use;
 } operators[] = {
-  { "Add", map_add },
-  { "And", _onnx_map_embedding_part },
-  { "AveragePool", _onnx_map_avgpool },
-  { "BatchNormalization", _onnx_map_batchnorm },
-  { "Cast", _onnx_map_embedding_part },
-  { "Concat", map_concat },
-  { "Constant", map_constant },
-  { "ConstantOfShape", map_constant_of_shape },
-  { "Conv", _onnx_map_conv },
-  { "ConvTranspose", _onnx_map_conv_transpose },
-  { "Div", _onnx_map_arithmetic },
-  { "Dropout", map_dropout },
-  { "Elu", map_elu },
-  { "Erf", _onnx_map_erf },
-  { "Flatten", map_flatten },
-  { "GRU", _onnx_map_recurrent },
-  { "Gather", map_gather },
-  { "Gemm", map_gemm },
-  { "GlobalAveragePool", _onnx_map_global_avgpool },
-  { "GreaterOrEqual", _onnx_map_embedding_part },
-  { "Identity", map_identity },
-  { "LSTM", _onnx_map_recurrent },
-  { "LeakyRelu", map_leaky_relu },
-  { "Less", _onnx_map_embedding_part },
-  { "MatMul", map_matmul },
-  { "MaxPool", _onnx_map_maxpool },
-  { "Mul", _onnx_map_arithmetic },
-  { "RNN", _onnx_map_recurrent },
-  { "Relu", map_relu },
-  { "Reshape", map_reshape },
-  { "Resize", _onnx_map_upsample },
-  { "Round", _onnx_map_round },
-  { "Shape", map_shape },
-  { "Sigmoid", map_sigmoid },
-  { "Softmax", map_softmax },
-  { "Squeeze", map_squeeze },
-  { "Sub", _onnx_map_arithmetic },
-  { "Tanh", map_tanh },
-  { "Transpose", map_transpose },
-  { "Unsqueeze", map_squeeze },
-  { "Upsample", _onnx_map_upsample },
-  { "Where", _onnx_map_embedding_part },
+  { "Add", map_add, NN_ONNX_OP_LAYER },
+  { "And", _onnx_map_embedding_part, NN_ONNX_OP_CHAIN },
+  { "AveragePool", _onnx_map_avgpool, NN_ONNX_OP_LAYER },
+  { "BatchNormalization", _onnx_map_batchnorm, NN_ONNX_OP_LAYER },
+  { "Cast", _onnx_map_embedding_part, NN_ONNX_OP_CHAIN },
+  { "Concat", map_concat, NN_ONNX_OP_LAYER },
+  { "Constant", map_constant, NN_ONNX_OP_CHAIN },
+  { "ConstantOfShape", map_constant_of_shape, NN_ONNX_OP_CHAIN },
+  { "Conv", _onnx_map_conv, NN_ONNX_OP_LAYER },
+  { "ConvTranspose", _onnx_map_conv_transpose, NN_ONNX_OP_LAYER },
+  { "Div", _onnx_map_arithmetic, NN_ONNX_OP_CHAIN },
+  { "Dropout", map_dropout, NN_ONNX_OP_LAYER },
+  { "Elu", map_elu, NN_ONNX_OP_LAYER },
+  { "Erf", _onnx_map_erf, NN_ONNX_OP_CHAIN },
+  { "Flatten", map_flatten, NN_ONNX_OP_LAYER },
+  { "GRU", _onnx_map_recurrent, NN_ONNX_OP_LAYER },
+  { "Gather", map_gather, NN_ONNX_OP_LAYER },
+  { "Gemm", map_gemm, NN_ONNX_OP_LAYER },
+  { "GlobalAveragePool", _onnx_map_global_avgpool, NN_ONNX_OP_LAYER },
+  { "GreaterOrEqual", _onnx_map_embedding_part, NN_ONNX_OP_CHAIN },
+  { "Identity", map_identity, NN_ONNX_OP_LAYER },
+  { "LSTM", _onnx_map_recurrent, NN_ONNX_OP_LAYER },
+  { "LeakyRelu", map_leaky_relu, NN_ONNX_OP_LAYER },
+  { "Less", _onnx_map_embedding_part, NN_ONNX_OP_CHAIN },
+  { "MatMul", map_matmul, NN_ONNX_OP_LAYER },
+  { "MaxPool", _onnx_map_maxpool, NN_ONNX_OP_LAYER },
+  { "Mul", _onnx_map_arithmetic, NN_ONNX_OP_CHAIN },
+  { "RNN", _onnx_map_recurrent, NN_ONNX_OP_LAYER },
+  { "Relu", map_relu, NN_ONNX_OP_LAYER },
+  { "Reshape", map_reshape, NN_ONNX_OP_LAYER },
+  { "Resize", _onnx_map_upsample, NN_ONNX_OP_LAYER },
+  { "Round", _onnx_map_round, NN_ONNX_OP_CHAIN },
+  { "Shape", map_shape, NN_ONNX_OP_CHAIN },
+  { "Sigmoid", map_sigmoid, NN_ONNX_OP_LAYER },
+  { "Softmax", map_softmax, NN_ONNX_OP_LAYER },
+  { "Squeeze", map_squeeze, NN_ONNX_OP_LAYER },
+  { "Sub", _onnx_map_arithmetic, NN_ONNX_OP_CHAIN },
+  { "Tanh", map_tanh, NN_ONNX_OP_LAYER },
+  { "Transpose", map_transpose, NN_ONNX_OP_LAYER },
+  { "Unsqueeze", map_squeeze, NN_ONNX_OP_LAYER },
+  { "Upsample", _onnx_map_upsample, NN_ONNX_OP_LAYER },
+  { "Where", _onnx_map_embedding_part, NN_ONNX_OP_CHAIN },
 };
 
 gboolean
@@ -881,18 +893,11 @@ _onnx_map_node (onnx_importer *im, GError **error)
   return FALSE;
 }
 
-const char *const *
-nn_onnx_supported_operators (int *n)
+nn_onnx_op_use
+nn_onnx_operator_use (const char *op)
 {
-  static const char *names[G_N_ELEMENTS (operators) + 1];
-  static gsize filled = 0;
-
-  if (g_once_init_enter (&filled))
-    {
-      for (gsize i = 0; i < G_N_ELEMENTS (operators); i++)
-        names[i] = operators[i].op;
-      g_once_init_leave (&filled, 1);
-    }
-  *n = G_N_ELEMENTS (operators);
-  return names;
+  for (gsize i = 0; i < G_N_ELEMENTS (operators); i++)
+    if (g_str_equal (operators[i].op, op))
+      return operators[i].use;
+  return NN_ONNX_OP_UNMAPPED;
 }

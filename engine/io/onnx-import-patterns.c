@@ -273,15 +273,17 @@ broadcast_sample (const onnx_value *x, const nn_onnx_tensor *c, float *out, gsiz
   return TRUE;
 }
 
-/* Sub, Mul or Div of the model's input by a constant — a fitted
+/* Sub, Add, Mul or Div of the model's input by a constant — a fitted
  * normalisation, (x − mean)·inv_std, as Layerlab's exporter writes it —
  * becomes the project's normalisation (its data preparation) and no layer.
- * Sub may be followed by a Mul or Div. *matched as in match_gelu. */
-static gboolean
-match_normalisation (onnx_importer *im, gboolean *matched, GError **error)
+ * Sub or Add may be followed by a Mul or Div. *matched as in match_gelu. */
+gboolean
+_onnx_match_normalisation (onnx_importer *im, gboolean *matched, GError **error)
 {
   const Onnx__NodeProto *n0 = im->node, *n1 = NULL;
-  const gboolean sub = g_str_equal (n0->op_type, "Sub"), div = g_str_equal (n0->op_type, "Div");
+  const gboolean add = g_str_equal (n0->op_type, "Add");
+  const gboolean sub = add || g_str_equal (n0->op_type, "Sub");
+  const gboolean div = g_str_equal (n0->op_type, "Div");
   onnx_value *x = NULL, *c = NULL, *c1 = NULL;
   const nn_node *in;
   g_autofree float *mean = NULL, *scale = NULL;
@@ -296,7 +298,7 @@ match_normalisation (onnx_importer *im, gboolean *matched, GError **error)
       onnx_value *a = _onnx_input (im, i), *b = _onnx_input (im, 1 - i);
 
       /* Sub and Div take the input first */
-      if (i == 1 && (sub || div))
+      if (i == 1 && ((sub && !add) || div))
         break;
       if (a && b && !a->is_const && a->node_id >= 0 && !a->ids && b->is_const && b->value)
         x = a, c = b;
@@ -325,6 +327,9 @@ match_normalisation (onnx_importer *im, gboolean *matched, GError **error)
   if (sub && c1 == NULL)
     for (gsize k = 0; k < sample; k++)
       scale[k] = 1.0f;
+  if (add) /* x + c = x − (−c) */
+    for (gsize k = 0; k < sample; k++)
+      mean[k] = -mean[k];
   if (div || (n1 && g_str_equal (n1->op_type, "Div")))
     for (gsize k = 0; k < sample; k++)
       scale[k] = 1.0f / scale[k];
@@ -352,7 +357,7 @@ _onnx_map_arithmetic (onnx_importer *im, GError **error)
 
   if (!match_gelu (im, &matched, error) || matched)
     return matched;
-  if (!match_normalisation (im, &matched, error) || matched)
+  if (!_onnx_match_normalisation (im, &matched, error) || matched)
     return matched;
   if (g_str_equal (im->node->op_type, "Mul") && is_tanh_gelu (im))
     return _onnx_unsupported_use (im, error, _ ("GELU's tanh approximation (approximate='tanh')"),

@@ -146,6 +146,9 @@ gboolean _onnx_map_round (onnx_importer *im, GError **error);
 gboolean _onnx_map_arithmetic (onnx_importer *im, GError **error);
 gboolean _onnx_map_erf (onnx_importer *im, GError **error);
 gboolean _onnx_map_embedding_part (onnx_importer *im, GError **error);
+/* Add/Sub/Mul/Div of the model's input by constants as the project's
+ * normalisation; *matched says whether the node was one. */
+gboolean _onnx_match_normalisation (onnx_importer *im, gboolean *matched, GError **error);
 /* An Embedding layer reading ids, with the table w, as node index. */
 gboolean _onnx_add_embedding (onnx_importer *im, onnx_value *ids, const onnx_value *w, int index,
                               GError **error);

@@ -79,9 +79,19 @@ nn_onnx_tensor *nn_onnx_run (const nn_project *p, const nn_onnx_io *io, const nn
 gboolean nn_onnx_describe (const guint8 *data, gsize length, const char *name, char ***operators,
                            char ***inputs, GError **error);
 
-/* The ONNX operator types the importer maps (some only in the forms its
- * messages describe), sorted; *n receives how many. */
-const char *const *nn_onnx_supported_operators (int *n);
+/* What the importer makes of an ONNX operator type: nothing; a layer (or
+ * part of one, in the forms its messages describe); or only a step of a
+ * chain it recognises as a whole (Erf inside GELU, Cast inside an
+ * Embedding's id clamping) or a value it computes while importing (Shape,
+ * Constant) — an operator of that kind alone is not a Layerlab model. */
+typedef enum
+{
+  NN_ONNX_OP_UNMAPPED,
+  NN_ONNX_OP_LAYER,
+  NN_ONNX_OP_CHAIN,
+} nn_onnx_op_use;
+
+nn_onnx_op_use nn_onnx_operator_use (const char *op);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (nn_onnx_tensor, nn_onnx_tensor_free)
 

@@ -63,13 +63,14 @@ def onnx_test_pytorch_exports():
     # models exported by torch.onnx, PyTorch's outputs (tests/fixtures/onnx/make-fixtures.py)
     proc = run("onnx-test", os.path.join(ONNX_DIR, "pytorch"))
     assert proc.returncode == 0, proc.stdout
-    assert proc.stdout.strip().splitlines()[-1] == "9 passed, 0 failed, 0 skipped", proc.stdout
+    assert proc.stdout.strip().splitlines()[-1] == "10 passed, 0 failed, 0 skipped", proc.stdout
     for op in ("Conv", "GRU", "LSTM", "RNN"):
         assert re.search(rf"^{op} +[1-9]", proc.stdout, re.M), proc.stdout
     # GELU through Erf (opsets 13, 17), nn.Embedding (Gather by int64 ids)
-    # and a per-channel (x - mean) / std before the first layer
+    # a per-channel (x - mean) / std before the first layer, and x + shift
     verbose = run("onnx-test", "-v", os.path.join(ONNX_DIR, "pytorch")).stdout
-    for name in ("test_gelu", "test_gelu_opset17", "test_embedding", "test_normalise"):
+    for name in ("test_gelu", "test_gelu_opset17", "test_embedding", "test_normalise",
+                 "test_shift"):
         assert re.search(rf"^ok +{name}$", verbose, re.M), verbose
 
 

@@ -445,7 +445,7 @@ test_round_trip_normalisation (void)
 /* torch.onnx's forms: GELU through Erf (opsets 13 and 17), nn.Embedding
  * as a Gather of a constant table by an int64 input, and (x − mean) / std
  * per channel before the first layer, which becomes the project's
- * normalisation (3 channels of 4×4). */
+ * normalisation (3 channels of 4×4), as does x + shift (4 features). */
 static void
 test_pytorch_forms (void)
 {
@@ -458,6 +458,7 @@ test_pytorch_forms (void)
     { "test_gelu_opset17", "gelu", 0 },
     { "test_embedding", "embedding", 0 },
     { "test_normalise", "conv2d", 3 * 4 * 4 },
+    { "test_shift", "dense", 4 },
   };
 
   for (gsize c = 0; c < G_N_ELEMENTS (cases); c++)
