@@ -1,6 +1,7 @@
-/* onnx-import-private.h — what the ONNX reader (onnx-import.c: parsing,
- * validation, values, layout, running) and the operator mapping
- * (onnx-import-ops.c, onnx-import-recurrent.c) share. */
+/* onnx-import-private.h — what the ONNX reader (onnx-import.c: validation,
+ * the walk and the layout; onnx-import-tensors.c, onnx-import-values.c,
+ * onnx-import-run.c) and the operator mapping (onnx-import-ops.c and
+ * its siblings) share. */
 #pragma once
 
 #include "io/onnx-import.h"
@@ -54,6 +55,18 @@ typedef struct
  * NULL); errors name the tensor, not the file. */
 gboolean _onnx_tensor_from_proto (const Onnx__TensorProto *tp, nn_onnx_tensor **value,
                                   gint64 **ints, gsize *n_ints, GError **error);
+/* The name of an ONNX element type (TensorProto.DataType), for messages. */
+const char *_onnx_type_name (int type);
+/* Reads the file at path into *data, refusing one over NN_ONNX_MAX_BYTES. */
+gboolean _onnx_read_capped (const char *path, guint8 **data, gsize *length, GError **error);
+
+/* A new value named name in im->values, replacing any of that name; free
+ * with _onnx_value_free (the table does). */
+onnx_value *_onnx_value_new (onnx_importer *im, const char *name);
+void _onnx_value_free (gpointer value);
+/* The longest path from the model's Input to node id (0 for the Input or
+ * an unknown id): the row it takes in the layout. */
+int _onnx_node_depth (onnx_importer *im, int id);
 
 /* Sets error as "<file>: node 7 'conv3' (Conv): <message>". */
 void _onnx_node_error (onnx_importer *im, GError **error, int code, const char *format, ...)

@@ -1,677 +1,19 @@
-/* onnx-import.c — reading an ONNX file into a Layerlab project: parsing
- * with a size cap, validation (opset, definitions, sizes, cycles), the
- * values flowing between nodes, the canvas layout, and running an imported
- * model on ONNX-laid-out tensors (for `layerlab-cli onnx-test`). The
- * operator-by-operator mapping is in onnx-import-ops.c (recurrent layers:
- * onnx-import-recurrent.c); the helpers here let a pattern there map a
- * chain of nodes as one layer. */
+/* onnx-import.c — reading an ONNX model into a Layerlab project: the
+ * model's validation (opset, names, definitions, one input and output,
+ * cycles), the walk that maps its nodes in order, and the canvas layout.
+ * Tensors and reading files are in onnx-import-tensors.c, the values and
+ * node helpers in onnx-import-values.c, the operator-by-operator mapping
+ * in onnx-import-ops.c (and -image, -patterns, -recurrent), running an
+ * imported model in onnx-import-run.c. */
 #include "config.h"
 
 #include <glib/gi18n-lib.h>
 #include <inttypes.h>
-#include <stdarg.h>
 #include <string.h>
 
 #include "error.h"
 #include "io/onnx-import-private.h"
 #include "io/project-private.h"
-
-/* --- Tensors ------------------------------------------------------------ */
-
-static gboolean
-dims_size (int rank, const gint64 *dims, gsize *size)
-{
-  gsize n = 1;
-
-  for (int i = 0; i < rank; i++)
-    {
-      if (dims[i] < 0 || (dims[i] > 0 && n > (G_MAXINT32 / 4) / (gsize) dims[i]))
-        return FALSE;
-      n *= (gsize) dims[i];
-    }
-  *size = n;
-  return TRUE;
-}
-
-nn_onnx_tensor *
-nn_onnx_tensor_new (const char *name, int rank, const gint64 *dims, GError **error)
-{
-  nn_onnx_tensor *t;
-  gsize size;
-
-  if (rank < 0 || rank > NN_ONNX_MAX_RANK || !dims_size (rank, dims, &size))
-    {
-      g_set_error (error, NN_ERROR, NN_ERROR_DATA,
-                   _ ("tensor '%s': its dimensions are negative, too many or too large"),
-                   name ? name : "");
-      return NULL;
-    }
-  t = g_new0 (nn_onnx_tensor, 1);
-  t->name = g_strdup (name ? name : "");
-  t->rank = rank;
-  memcpy (t->dims, dims, sizeof (gint64) * rank);
-  t->size = size;
-  t->data = g_try_new0 (float, MAX (size, 1));
-  if (t->data == NULL)
-    {
-      nn_onnx_tensor_free (t);
-      g_set_error (error, NN_ERROR, NN_ERROR_MEMORY, _ ("Not enough memory for tensor '%s'"),
-                   name ? name : "");
-      return NULL;
-    }
-  return t;
-}
-
-void
-nn_onnx_tensor_free (nn_onnx_tensor *t)
-{
-  if (t == NULL)
-    return;
-  g_free (t->name);
-  g_free (t->data);
-  g_free (t->ints);
-  g_free (t);
-}
-
-static const char *
-type_name (int type)
-{
-  static const char *const names[] = { "undefined",  "float",   "uint8",  "int8",   "uint16",
-                                       "int16",      "int32",   "int64",  "string", "bool",
-                                       "float16",    "double",  "uint32", "uint64", "complex64",
-                                       "complex128", "bfloat16" };
-
-  return type >= 0 && type < (int) G_N_ELEMENTS (names) ? names[type] : "unknown";
-}
-
-/* Reads a TensorProto's values: floats into *value, int64 into *ints (the
- * other left NULL). Errors say which tensor; the caller prefixes the file. */
-gboolean
-_onnx_tensor_from_proto (const Onnx__TensorProto *tp, nn_onnx_tensor **value, gint64 **ints,
-                         gsize *n_ints, GError **error)
-{
-  const char *name = tp->name ? tp->name : "";
-  gint64 dims[NN_ONNX_MAX_RANK];
-  gsize size;
-
-  *value = NULL;
-  *ints = NULL;
-  *n_ints = 0;
-  if (tp->n_dims > NN_ONNX_MAX_RANK)
-    {
-      g_set_error (error, NN_ERROR, NN_ERROR_UNSUPPORTED,
-                   _ ("tensor '%s' has %zu dimensions; at most %d are supported"), name, tp->n_dims,
-                   NN_ONNX_MAX_RANK);
-      return FALSE;
-    }
-  for (gsize i = 0; i < tp->n_dims; i++)
-    dims[i] = tp->dims[i];
-  if (!dims_size ((int) tp->n_dims, dims, &size))
-    {
-      g_set_error (error, NN_ERROR, NN_ERROR_DATA,
-                   _ ("tensor '%s': its dimensions are negative or overflow"), name);
-      return FALSE;
-    }
-  if (tp->has_data_location && tp->data_location == ONNX__TENSOR_PROTO__DATA_LOCATION__EXTERNAL)
-    {
-      g_set_error (error, NN_ERROR, NN_ERROR_UNSUPPORTED,
-                   _ ("tensor '%s' keeps its data in an external file, which is not supported"),
-                   name);
-      return FALSE;
-    }
-  if (tp->data_type == ONNX__TENSOR_PROTO__DATA_TYPE__FLOAT)
-    {
-      nn_onnx_tensor *t;
-
-      if (tp->has_raw_data ? tp->raw_data.len != size * sizeof (float) : tp->n_float_data != size)
-        {
-          g_set_error (error, NN_ERROR, NN_ERROR_DATA,
-                       _ ("tensor '%s': its dimensions give %zu values but it holds %zu"), name,
-                       size,
-                       tp->has_raw_data ? tp->raw_data.len / sizeof (float) : tp->n_float_data);
-          return FALSE;
-        }
-      t = nn_onnx_tensor_new (name, (int) tp->n_dims, dims, error);
-      if (t == NULL)
-        return FALSE;
-      if (tp->has_raw_data && size > 0)
-        {
-          memcpy (t->data, tp->raw_data.data, size * sizeof (float));
-#if G_BYTE_ORDER == G_BIG_ENDIAN
-          for (gsize i = 0; i < size; i++)
-            {
-              guint32 u;
-              memcpy (&u, &t->data[i], 4);
-              u = GUINT32_SWAP_LE_BE (u);
-              memcpy (&t->data[i], &u, 4);
-            }
-#endif
-        }
-      else if (size > 0)
-        memcpy (t->data, tp->float_data, size * sizeof (float));
-      *value = t;
-      return TRUE;
-    }
-  if (tp->data_type == ONNX__TENSOR_PROTO__DATA_TYPE__BOOL)
-    {
-      /* as 0 and 1, for flags such as Dropout's training_mode */
-      nn_onnx_tensor *t;
-
-      if (tp->has_raw_data ? tp->raw_data.len != size : tp->n_int32_data != size)
-        {
-          g_set_error (error, NN_ERROR, NN_ERROR_DATA,
-                       _ ("tensor '%s': its dimensions give %zu values but it holds another "
-                          "number"),
-                       name, size);
-          return FALSE;
-        }
-      t = nn_onnx_tensor_new (name, (int) tp->n_dims, dims, error);
-      if (t == NULL)
-        return FALSE;
-      for (gsize i = 0; i < size; i++)
-        t->data[i] = (tp->has_raw_data ? tp->raw_data.data[i] : tp->int32_data[i]) != 0;
-      *value = t;
-      return TRUE;
-    }
-  if (tp->data_type == ONNX__TENSOR_PROTO__DATA_TYPE__INT64)
-    {
-      if (tp->has_raw_data ? tp->raw_data.len != size * sizeof (gint64) : tp->n_int64_data != size)
-        {
-          g_set_error (error, NN_ERROR, NN_ERROR_DATA,
-                       _ ("tensor '%s': its dimensions give %zu values but it holds another "
-                          "number"),
-                       name, size);
-          return FALSE;
-        }
-      *ints = g_new0 (gint64, MAX (size, 1));
-      *n_ints = size;
-      for (gsize i = 0; i < size; i++)
-        {
-          gint64 v;
-
-          if (tp->has_raw_data)
-            {
-              memcpy (&v, tp->raw_data.data + i * 8, 8);
-              v = GINT64_FROM_LE (v);
-            }
-          else
-            v = tp->int64_data[i];
-          (*ints)[i] = v;
-        }
-      return TRUE;
-    }
-  g_set_error (error, NN_ERROR, NN_ERROR_UNSUPPORTED,
-               _ ("tensor '%s' holds %s values; Layerlab reads float (and int64 for shapes)"), name,
-               type_name (tp->data_type));
-  return FALSE;
-}
-
-static gboolean
-read_capped (const char *path, guint8 **data, gsize *length, GError **error)
-{
-  g_autoptr (GFile) file = g_file_new_for_path (path);
-  g_autoptr (GFileInfo) info = NULL;
-  g_autoptr (GError) local = NULL;
-
-  info =
-    g_file_query_info (file, G_FILE_ATTRIBUTE_STANDARD_SIZE, G_FILE_QUERY_INFO_NONE, NULL, &local);
-  if (info == NULL)
-    {
-      g_set_error (error, NN_ERROR, NN_ERROR_IO, _ ("Cannot read %s: %s"), path, local->message);
-      return FALSE;
-    }
-  if ((guint64) g_file_info_get_size (info) > NN_ONNX_MAX_BYTES)
-    {
-      g_set_error (error, NN_ERROR, NN_ERROR_UNSUPPORTED,
-                   _ ("%s is larger than %zu MB, the most Layerlab reads"), path,
-                   NN_ONNX_MAX_BYTES >> 20);
-      return FALSE;
-    }
-  if (!g_file_load_contents (file, NULL, (char **) data, length, NULL, &local))
-    {
-      g_set_error (error, NN_ERROR, NN_ERROR_IO, _ ("Cannot read %s: %s"), path, local->message);
-      return FALSE;
-    }
-  return TRUE;
-}
-
-nn_onnx_tensor *
-nn_onnx_tensor_load (const char *path, GError **error)
-{
-  g_autofree guint8 *data = NULL;
-  gsize length;
-  Onnx__TensorProto *tp;
-  nn_onnx_tensor *value = NULL;
-  g_autofree gint64 *ints = NULL;
-  gsize n_ints;
-  GError *local = NULL;
-
-  if (!read_capped (path, &data, &length, error))
-    return NULL;
-  tp = onnx__tensor_proto__unpack (NULL, length, data);
-  if (tp == NULL)
-    {
-      g_set_error (error, NN_ERROR, NN_ERROR_DATA,
-                   _ ("%s: not a serialised ONNX tensor (truncated or damaged)"), path);
-      return NULL;
-    }
-  if (!_onnx_tensor_from_proto (tp, &value, &ints, &n_ints, &local))
-    g_propagate_prefixed_error (error, local, "%s: ", path);
-  else if (value == NULL)
-    {
-      gint64 dims[NN_ONNX_MAX_RANK];
-
-      for (gsize i = 0; i < tp->n_dims; i++)
-        dims[i] = tp->dims[i];
-      value = nn_onnx_tensor_new (tp->name, (int) tp->n_dims, dims, error);
-      if (value != NULL)
-        {
-          for (gsize i = 0; i < n_ints; i++)
-            value->data[i] = (float) ints[i];
-          value->ints = g_steal_pointer (&ints);
-        }
-    }
-  onnx__tensor_proto__free_unpacked (tp, NULL);
-  return value;
-}
-
-/* --- Values and nodes --------------------------------------------------- */
-
-static void
-value_free (gpointer data)
-{
-  onnx_value *v = data;
-
-  g_free (v->name);
-  nn_onnx_tensor_free (v->value);
-  g_free (v->ints);
-  g_free (v);
-}
-
-static onnx_value *
-value_new (onnx_importer *im, const char *name)
-{
-  onnx_value *v = g_new0 (onnx_value, 1);
-
-  v->name = g_strdup (name);
-  v->node_id = -1;
-  g_hash_table_replace (im->values, v->name, v);
-  return v;
-}
-
-void
-_onnx_node_error (onnx_importer *im, GError **error, int code, const char *format, ...)
-{
-  va_list ap;
-  g_autofree char *msg = NULL;
-  const char *name = im->node && im->node->name && *im->node->name ? im->node->name : "";
-
-  va_start (ap, format);
-  msg = g_strdup_vprintf (format, ap);
-  va_end (ap);
-  g_set_error (error, NN_ERROR, code, "%s: node %d '%s' (%s): %s", im->file, im->node_index, name,
-               im->node ? im->node->op_type : "", msg);
-}
-
-gboolean
-_onnx_unsupported (onnx_importer *im, GError **error, const char *attr, const char *why)
-{
-  _onnx_node_error (im, error, NN_ERROR_UNSUPPORTED, _ ("attribute %s is not supported: %s"), attr,
-                    why);
-  return FALSE;
-}
-
-gboolean
-_onnx_unsupported_use (onnx_importer *im, GError **error, const char *what, const char *why)
-{
-  _onnx_node_error (im, error, NN_ERROR_UNSUPPORTED, _ ("%s is not supported: %s"), what, why);
-  return FALSE;
-}
-
-const Onnx__AttributeProto *
-_onnx_attr (onnx_importer *im, const char *name)
-{
-  for (gsize i = 0; i < im->node->n_attribute; i++)
-    if (im->node->attribute[i]->name && g_str_equal (im->node->attribute[i]->name, name))
-      return im->node->attribute[i];
-  return NULL;
-}
-
-gint64
-_onnx_attr_int (onnx_importer *im, const char *name, gint64 def)
-{
-  const Onnx__AttributeProto *a = _onnx_attr (im, name);
-
-  return a && a->has_i ? a->i : def;
-}
-
-float
-_onnx_attr_float (onnx_importer *im, const char *name, float def)
-{
-  const Onnx__AttributeProto *a = _onnx_attr (im, name);
-
-  return a && a->has_f ? a->f : def;
-}
-
-char *
-_onnx_attr_string (onnx_importer *im, const char *name, const char *def)
-{
-  const Onnx__AttributeProto *a = _onnx_attr (im, name);
-
-  if (a && a->has_s)
-    return g_strndup ((const char *) a->s.data, a->s.len);
-  return g_strdup (def);
-}
-
-onnx_value *
-_onnx_input (onnx_importer *im, int i)
-{
-  if (i >= (int) im->node->n_input || im->node->input[i][0] == '\0')
-    return NULL;
-  return g_hash_table_lookup (im->values, im->node->input[i]);
-}
-
-const char *
-_onnx_output_name (onnx_importer *im, int i)
-{
-  if (i >= (int) im->node->n_output || im->node->output[i][0] == '\0')
-    return NULL;
-  return im->node->output[i];
-}
-
-gboolean
-_onnx_output_used (onnx_importer *im, int i)
-{
-  const char *name = _onnx_output_name (im, i);
-  onnx_value *v = name ? g_hash_table_lookup (im->values, name) : NULL;
-
-  return v != NULL && v->consumers > 0;
-}
-
-onnx_value *
-_onnx_runtime_input (onnx_importer *im, int i, GError **error)
-{
-  onnx_value *v = _onnx_input (im, i);
-
-  if (v == NULL || v->is_const)
-    {
-      _onnx_node_error (im, error, NN_ERROR_UNSUPPORTED,
-                        v ? _ ("input %d ('%s') is a constant; Layerlab needs it computed from "
-                               "the model's input")
-                          : _ ("input %d is missing"),
-                        i + 1, v ? v->name : "");
-      return NULL;
-    }
-  if (v->node_id < 0)
-    {
-      _onnx_node_error (im, error, NN_ERROR_UNSUPPORTED,
-                        _ ("input %d ('%s') is an output its node does not produce here"), i + 1,
-                        v->name);
-      return NULL;
-    }
-  if (v->ids)
-    {
-      _onnx_node_error (im, error, NN_ERROR_UNSUPPORTED,
-                        _ ("input %d ('%s') holds integers; Layerlab reads an integer input only "
-                           "as token ids picking rows of a constant table (Gather, an "
-                           "Embedding)"),
-                        i + 1, v->name);
-      return NULL;
-    }
-  return v;
-}
-
-onnx_value *
-_onnx_const_input (onnx_importer *im, int i, GError **error)
-{
-  onnx_value *v = _onnx_input (im, i);
-
-  if (v == NULL || !v->is_const || v->value == NULL)
-    {
-      _onnx_node_error (im, error, NN_ERROR_UNSUPPORTED,
-                        _ ("input %d ('%s') must be a constant float tensor (an initializer)"),
-                        i + 1, v ? v->name : "");
-      return NULL;
-    }
-  return v;
-}
-
-onnx_value *
-_onnx_define (onnx_importer *im, int i, int node_id, int rank, const gint64 *dims, int batch_axis)
-{
-  const char *name = _onnx_output_name (im, i);
-  onnx_value *old, *v;
-  int consumers;
-
-  if (name == NULL)
-    return NULL;
-  old = g_hash_table_lookup (im->values, name);
-  consumers = old ? old->consumers : 0;
-  v = value_new (im, name); /* replaces the entry that only counted its readers */
-  v->consumers = consumers;
-  v->node_id = node_id;
-  v->rank = rank;
-  memcpy (v->dims, dims, sizeof (gint64) * rank);
-  v->batch_axis = batch_axis;
-  return v;
-}
-
-void
-_onnx_define_const (onnx_importer *im, int i, nn_onnx_tensor *value, gint64 *ints, gsize n_ints)
-{
-  const char *name = _onnx_output_name (im, i);
-  onnx_value *v;
-
-  if (name == NULL)
-    {
-      nn_onnx_tensor_free (value);
-      g_free (ints);
-      return;
-    }
-  v = value_new (im, name);
-  v->is_const = TRUE;
-  v->value = value;
-  v->ints = ints;
-  v->n_ints = n_ints;
-}
-
-const Onnx__NodeProto *
-_onnx_reader (onnx_importer *im, const char *name, const char *op, int *index)
-{
-  for (gsize n = 0; n < im->proto->n_node; n++)
-    {
-      const Onnx__NodeProto *node = im->proto->node[n];
-
-      if (!g_str_equal (node->op_type, op) || im->done[n])
-        continue;
-      for (gsize i = 0; i < node->n_input; i++)
-        if (g_str_equal (node->input[i], name))
-          {
-            *index = (int) n;
-            return node;
-          }
-    }
-  return NULL;
-}
-
-const Onnx__NodeProto *
-_onnx_sole_reader (onnx_importer *im, const char *name, const char *op, int *index)
-{
-  onnx_value *v = g_hash_table_lookup (im->values, name);
-
-  if (v == NULL || v->consumers != 1)
-    return NULL;
-  return _onnx_reader (im, name, op, index);
-}
-
-gboolean
-_onnx_scalar (onnx_importer *im, const char *name, float *value)
-{
-  onnx_value *v = name ? g_hash_table_lookup (im->values, name) : NULL;
-
-  if (v == NULL || !v->is_const || v->value == NULL || v->value->size != 1)
-    return FALSE;
-  *value = v->value->data[0];
-  return TRUE;
-}
-
-const char *
-_onnx_other_input (const Onnx__NodeProto *node, const char *name)
-{
-  if (node->n_input != 2)
-    return NULL;
-  if (g_str_equal (node->input[0], name))
-    return node->input[1];
-  if (g_str_equal (node->input[1], name))
-    return node->input[0];
-  return NULL;
-}
-
-void
-_onnx_mark_done (onnx_importer *im, int index)
-{
-  im->done[index] = TRUE;
-}
-
-onnx_value *
-_onnx_define_at (onnx_importer *im, int index, int node_id, int rank, const gint64 *dims,
-                 int batch_axis)
-{
-  const Onnx__NodeProto *node = im->node;
-  const int node_index = im->node_index;
-  onnx_value *v;
-
-  im->node = im->proto->node[index];
-  im->node_index = index;
-  v = _onnx_define (im, 0, node_id, rank, dims, batch_axis);
-  im->node = node;
-  im->node_index = node_index;
-  _onnx_mark_done (im, index);
-  return v;
-}
-
-gboolean
-_onnx_sample_shape (const onnx_value *v, nn_shape *shape)
-{
-  int d[NN_ONNX_MAX_RANK], n = 0;
-
-  for (int i = 0; i < v->rank; i++)
-    if (i != v->batch_axis)
-      {
-        if (v->dims[i] <= 0 || v->dims[i] > G_MAXINT)
-          return FALSE;
-        d[n++] = (int) v->dims[i];
-      }
-  if (n > 3)
-    return FALSE;
-  *shape = n == 0   ? nn_shape_1d (1)
-           : n == 1 ? nn_shape_1d (d[0])
-           : n == 2 ? nn_shape_2d (d[0], d[1])
-                    : nn_shape_3d (d[0], d[1], d[2]);
-  return TRUE;
-}
-
-nn_shape
-_onnx_node_shape (onnx_importer *im, int node_id)
-{
-  nn_graph_report report;
-  nn_shape s = { 0 };
-
-  nn_graph_infer (im->graph, &report);
-  if (nn_graph_report_node (&report, node_id))
-    s = nn_graph_report_node (&report, node_id)->out_shape;
-  nn_graph_report_clear (&report);
-  return s;
-}
-
-int
-_onnx_use (onnx_importer *im, onnx_value *v, GError **error)
-{
-  nn_shape want, have;
-  double p[3];
-  static const char *const ids[] = { "channels", "height", "width", NULL };
-  int id;
-
-  if (!_onnx_sample_shape (v, &want))
-    {
-      g_autofree char *dims = NULL;
-      GString *s = g_string_new (NULL);
-
-      for (int i = 0; i < v->rank; i++)
-        g_string_append_printf (s, "%s%" G_GINT64_FORMAT, i ? "×" : "", v->dims[i]);
-      dims = g_string_free (s, FALSE);
-      _onnx_node_error (im, error, NN_ERROR_UNSUPPORTED,
-                        _ ("tensor '%s' is %s; Layerlab layers take images (C×H×W), sequences "
-                           "(T×F) and vectors per sample"),
-                        v->name, dims);
-      return -1;
-    }
-  have = _onnx_node_shape (im, v->node_id);
-  if (nn_shape_equal (&want, &have))
-    return v->node_id;
-  p[0] = want.rank == 3 ? want.dim[0] : want.rank == 2 ? 0 : 1;
-  p[1] = want.rank == 3 ? want.dim[1] : want.rank == 2 ? want.dim[0] : 0;
-  p[2] = want.dim[want.rank - 1];
-  id = _onnx_add_layer (im, nn_layer_lookup ("reshape"), &v->node_id, 1, ids, p, error);
-  if (id >= 0)
-    v->node_id = id; /* later readers share the Reshape */
-  return id;
-}
-
-static int
-node_depth (onnx_importer *im, int id)
-{
-  return id >= 0 && id < (int) im->depth->len ? g_array_index (im->depth, int, id) : 0;
-}
-
-int
-_onnx_add_layer (onnx_importer *im, const nn_layer_ops *ops, const int *inputs, int n_inputs,
-                 const char *const *param_ids, const double *param_values, GError **error)
-{
-  g_autofree char *name =
-    im->node && im->node->name && *im->node->name ? g_utf8_make_valid (im->node->name, -1) : NULL;
-  g_autoptr (GError) local = NULL;
-  int id, depth = 0;
-
-  /* ONNX names need not be unique or valid for us: fall back to ours */
-  id = nn_graph_add_node_full (im->graph, -1, ops, name, NULL);
-  if (id < 0)
-    id = nn_graph_add_node_full (im->graph, -1, ops, NULL, NULL);
-  for (int i = 0; param_ids && param_ids[i]; i++)
-    if (!nn_graph_set_param (im->graph, id, param_ids[i], param_values[i], &local))
-      {
-        _onnx_node_error (im, error, NN_ERROR_UNSUPPORTED, "%s", local->message);
-        return -1;
-      }
-  for (int i = 0; i < n_inputs; i++)
-    {
-      if (!nn_graph_connect (im->graph, inputs[i], id, -1, &local))
-        {
-          _onnx_node_error (im, error, NN_ERROR_UNSUPPORTED, "%s", local->message);
-          return -1;
-        }
-      depth = MAX (depth, node_depth (im, inputs[i]) + 1);
-    }
-  if ((int) im->depth->len <= id)
-    g_array_set_size (im->depth, id + 1);
-  g_array_index (im->depth, int, id) = depth;
-  return id;
-}
-
-void
-_onnx_add_weight (onnx_importer *im, int node_id, const char *name, const nn_shape *shape,
-                  const float *data)
-{
-  g_ptr_array_add (im->weights, _nn_project_tensor_new (node_id, name, shape, data));
-}
-
-void
-_onnx_add_state (onnx_importer *im, int node_id, const nn_shape *shape, const float *data)
-{
-  g_ptr_array_add (im->state, _nn_project_tensor_new (node_id, "state", shape, data));
-}
-
-/* --- The whole model ---------------------------------------------------- */
 
 /* *ids: the input holds integers, which Layerlab reads as token ids. */
 static gboolean
@@ -695,7 +37,7 @@ value_info_dims (onnx_importer *im, const Onnx__ValueInfoProto *vi, int *rank, g
     {
       g_set_error (error, NN_ERROR, NN_ERROR_UNSUPPORTED,
                    _ ("%s: input '%s' holds %s values; Layerlab takes float"), im->file, vi->name,
-                   type_name (tp->tensor_type->elem_type));
+                   _onnx_type_name (tp->tensor_type->elem_type));
       return FALSE;
     }
   shape = tp->tensor_type->shape;
@@ -875,7 +217,7 @@ lay_out (onnx_importer *im)
 
   for (int i = 0; i < nn_graph_n_nodes (im->graph); i++)
     {
-      int d = node_depth (im, nn_graph_nth_node (im->graph, i)->id);
+      int d = _onnx_node_depth (im, nn_graph_nth_node (im->graph, i)->id);
       int c = GPOINTER_TO_INT (g_hash_table_lookup (per_depth, GINT_TO_POINTER (d)));
 
       g_hash_table_insert (per_depth, GINT_TO_POINTER (d), GINT_TO_POINTER (c + 1));
@@ -883,7 +225,7 @@ lay_out (onnx_importer *im)
   for (int i = 0; i < nn_graph_n_nodes (im->graph); i++)
     {
       const nn_node *node = nn_graph_nth_node (im->graph, i);
-      int d = node_depth (im, node->id);
+      int d = _onnx_node_depth (im, node->id);
       int count = GPOINTER_TO_INT (g_hash_table_lookup (per_depth, GINT_TO_POINTER (d)));
       int k = GPOINTER_TO_INT (g_hash_table_lookup (placed, GINT_TO_POINTER (d)));
 
@@ -961,7 +303,7 @@ import_graph (onnx_importer *im, const Onnx__ModelProto *m, GPtrArray *constants
                        local->message);
           return FALSE;
         }
-      v = value_new (im, g->initializer[i]->name);
+      v = _onnx_value_new (im, g->initializer[i]->name);
       v->is_const = TRUE;
       v->value = t;
       v->ints = ints;
@@ -985,7 +327,7 @@ import_graph (onnx_importer *im, const Onnx__ModelProto *m, GPtrArray *constants
           if (copy == NULL)
             return FALSE;
           memcpy (copy->data, bound->data, bound->size * sizeof (float));
-          v = value_new (im, name);
+          v = _onnx_value_new (im, name);
           v->is_const = TRUE;
           if (bound->ints)
             {
@@ -1024,7 +366,7 @@ import_graph (onnx_importer *im, const Onnx__ModelProto *m, GPtrArray *constants
   if (!value_info_dims (im, input, &rank, dims, &ids, error))
     return FALSE;
 
-  v = value_new (im, input->name);
+  v = _onnx_value_new (im, input->name);
   v->ids = ids;
   g_hash_table_add (defined, g_strdup (v->name));
   v->rank = rank;
@@ -1074,7 +416,7 @@ import_graph (onnx_importer *im, const Onnx__ModelProto *m, GPtrArray *constants
         onnx_value *used = g_hash_table_lookup (im->values, g->node[n]->input[i]);
 
         if (used == NULL && g->node[n]->input[i][0] != '\0')
-          used = value_new (im, g->node[n]->input[i]); /* counts consumers until defined */
+          used = _onnx_value_new (im, g->node[n]->input[i]); /* counts consumers until defined */
         if (used)
           used->consumers++;
       }
@@ -1082,7 +424,7 @@ import_graph (onnx_importer *im, const Onnx__ModelProto *m, GPtrArray *constants
     onnx_value *o = g_hash_table_lookup (im->values, g->output[0]->name);
 
     if (o == NULL)
-      o = value_new (im, g->output[0]->name);
+      o = _onnx_value_new (im, g->output[0]->name);
     o->consumers++;
   }
 
@@ -1200,7 +542,7 @@ nn_onnx_import_data (const guint8 *data, gsize length, const char *name, GPtrArr
   im.graph = nn_graph_new ();
   im.weights = g_ptr_array_new_with_free_func (_nn_project_tensor_free);
   im.state = g_ptr_array_new_with_free_func (_nn_project_tensor_free);
-  im.values = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, value_free);
+  im.values = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, _onnx_value_free);
   im.depth = g_array_new (FALSE, TRUE, sizeof (int));
 
   if (check_opset (&im, m, error) && import_graph (&im, m, constants, io, error))
@@ -1240,127 +582,7 @@ nn_onnx_import (const char *path, GError **error)
   g_autofree char *base = g_path_get_basename (path);
   gsize length;
 
-  if (!read_capped (path, &data, &length, error))
+  if (!_onnx_read_capped (path, &data, &length, error))
     return NULL;
   return nn_onnx_import_data (data, length, base, NULL, NULL, error);
-}
-
-/* --- Running ------------------------------------------------------------ */
-
-/* Copies src (dims, batch on axis b) to dst with the batch axis moved to
- * the front (to_front) or from the front back to axis b. */
-static void
-move_batch_axis (const float *src, float *dst, int rank, const gint64 *dims, int b,
-                 gboolean to_front)
-{
-  gsize outer = 1, inner = 1, n = (gsize) dims[b];
-
-  for (int i = 0; i < b; i++)
-    outer *= (gsize) dims[i];
-  for (int i = b + 1; i < rank; i++)
-    inner *= (gsize) dims[i];
-  /* layout with the batch on axis b: [outer, n, inner]; in front: [n, outer, inner] */
-  for (gsize o = 0; o < outer; o++)
-    for (gsize k = 0; k < n; k++)
-      {
-        gsize at_b = (o * n + k) * inner, front = (k * outer + o) * inner;
-
-        if (to_front)
-          memcpy (dst + front, src + at_b, inner * sizeof (float));
-        else
-          memcpy (dst + at_b, src + front, inner * sizeof (float));
-      }
-}
-
-nn_onnx_tensor *
-nn_onnx_run (const nn_project *p, const nn_onnx_io *io, const nn_onnx_tensor *x, GError **error)
-{
-  g_autoptr (nn_model) m = NULL;
-  g_autofree float *in = NULL;
-  gint64 out_dims[NN_ONNX_MAX_RANK];
-  nn_onnx_tensor *y;
-  int batch;
-  gsize sample = 1;
-
-  if (x->rank != io->input_rank)
-    goto mismatch;
-  for (int i = 0; i < x->rank; i++)
-    if (i != io->input_batch_axis)
-      {
-        if (x->dims[i] != io->input_dims[i])
-          goto mismatch;
-        sample *= (gsize) x->dims[i];
-      }
-  batch = (int) x->dims[io->input_batch_axis];
-  if (batch <= 0)
-    goto mismatch;
-  m = nn_model_compile (p->graph, batch, 0, error);
-  if (m == NULL || !nn_project_apply_weights (p, m, error))
-    return NULL;
-  if (nn_model_input_size (m) != sample)
-    goto mismatch;
-  in = g_new (float, x->size);
-  move_batch_axis (x->data, in, x->rank, x->dims, io->input_batch_axis, TRUE);
-  /* the file's normalisation of its input is the project's data
-   * preparation, which the model itself does not do */
-  if (p->norm_size > 0 && (gsize) p->norm_size == sample)
-    for (int b = 0; b < batch; b++)
-      for (gsize k = 0; k < sample; k++)
-        in[b * sample + k] = (in[b * sample + k] - p->norm_mean[k]) * p->norm_inv_std[k];
-  nn_model_forward (m, in, batch, FALSE, NULL);
-
-  memcpy (out_dims, io->output_dims, sizeof out_dims);
-  out_dims[io->output_batch_axis] = batch;
-  y = nn_onnx_tensor_new (io->output_name, io->output_rank, out_dims, error);
-  if (y == NULL)
-    return NULL;
-  if (y->size != nn_model_output_size (m) * batch)
-    {
-      nn_onnx_tensor_free (y);
-      g_set_error (error, NN_ERROR, NN_ERROR_SHAPE,
-                   _ ("The model's output has %zu values per sample, ONNX expects %zu"),
-                   nn_model_output_size (m), y->size / batch);
-      return NULL;
-    }
-  move_batch_axis (nn_model_output (m), y->data, y->rank, y->dims, io->output_batch_axis, FALSE);
-  return y;
-
-mismatch:
-  g_set_error (error, NN_ERROR, NN_ERROR_SHAPE,
-               _ ("The tensor '%s' does not have the shape of the model's input '%s'"), x->name,
-               io->input_name);
-  return NULL;
-}
-
-gboolean
-nn_onnx_describe (const guint8 *data, gsize length, const char *name, char ***operators,
-                  char ***inputs, GError **error)
-{
-  Onnx__ModelProto *m;
-  g_autoptr (GStrvBuilder) ops = g_strv_builder_new ();
-  g_autoptr (GStrvBuilder) ins = g_strv_builder_new ();
-  g_autoptr (GHashTable) inits = g_hash_table_new (g_str_hash, g_str_equal);
-
-  if (length > NN_ONNX_MAX_BYTES || (m = onnx__model_proto__unpack (NULL, length, data)) == NULL)
-    {
-      g_set_error (error, NN_ERROR, NN_ERROR_DATA,
-                   _ ("%s: not an ONNX model, or a truncated or damaged one"), name);
-      return FALSE;
-    }
-  if (m->graph)
-    {
-      for (gsize i = 0; i < m->graph->n_node; i++)
-        g_strv_builder_add (ops, m->graph->node[i]->op_type ? m->graph->node[i]->op_type : "");
-      for (gsize i = 0; i < m->graph->n_initializer; i++)
-        if (m->graph->initializer[i]->name)
-          g_hash_table_add (inits, m->graph->initializer[i]->name);
-      for (gsize i = 0; i < m->graph->n_input; i++)
-        if (m->graph->input[i]->name && !g_hash_table_contains (inits, m->graph->input[i]->name))
-          g_strv_builder_add (ins, m->graph->input[i]->name);
-    }
-  g_hash_table_remove_all (inits); /* its keys live in m */
-  onnx__model_proto__free_unpacked (m, NULL);
-  *operators = g_strv_builder_end (ops);
-  *inputs = g_strv_builder_end (ins);
-  return TRUE;
 }

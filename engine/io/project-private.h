@@ -1,5 +1,6 @@
-/* project-private.h — what project.c (the project, its weights, writing)
- * and project-read*.c (reading and validating a file) share. */
+/* project-private.h — what project.c (the project itself),
+ * project-weights.c (its trained state), project-write.c (writing) and
+ * project-read*.c (reading and validating a file) share. */
 #pragma once
 
 #include "io/project.h"
