@@ -155,6 +155,41 @@ static const LabHelp layers[] = {
       { "align_corners", N_ ("Align corners"),
         N_ ("Bilinear only: the corner pixels of the input and the output line up exactly, so "
             "u = i·(H−1)/(H·f−1). Off matches PyTorch's and Keras's default.") } } },
+  { "resize2d",
+    N_ ("Brings an image to a chosen size, larger or smaller, by any factor; nothing is learnt. "
+        "Use it to feed images of one size to a model made for another, or in a decoder that "
+        "must reach an exact size. Nearest copies the closest pixel, bilinear blends the 2×2 "
+        "nearest, bicubic fits a smooth curve through the 4×4 nearest."),
+    "<i>y</i><sub>c,i,j</sub> = ∑<sub>p,q</sub> <i>k</i>(<i>u</i>−<i>p</i>) "
+    "<i>k</i>(<i>v</i>−<i>q</i>) <i>x</i><sub>c,p,q</sub>\n"
+    "<i>u</i> = (<i>i</i>+½)·H/H′ − ½",
+    N_ ("H, H′: input and output height (likewise for the width); (u, v): the point in the "
+        "input an output pixel comes from; k: the interpolation kernel (nearest, linear or "
+        "cubic), over the pixels (p, q) next to that point, the border repeated"),
+    { { "height", N_ ("Height"),
+        N_ ("Rows of the output image, and columns too unless Width is set.") },
+      { "width", N_ ("Width"), N_ ("Columns of the output image; 0 makes it square.") },
+      { "scale", N_ ("Scale"),
+        N_ ("Above 0, scales the image by this factor instead (0.5 halves it, rounded down), "
+            "and the factor itself places the pixels, as PyTorch's scale_factor.") },
+      { "scale_width", N_ ("Scale across"),
+        N_ ("With Scale set, another factor for the width; 0 uses Scale.") },
+      { "interpolation", N_ ("Interpolation"),
+        N_ ("Nearest keeps hard edges; bilinear is smooth and cheap; bicubic is sharper than "
+            "bilinear but can overshoot at edges.") },
+      { "coordinates", N_ ("Coordinates"),
+        N_ ("How output pixels map into the input. Pixel centres is PyTorch's "
+            "align_corners=False and Keras's; align corners makes the corner pixels of input "
+            "and output meet exactly; the others are ONNX's variants, for imported models.") },
+      { "nearest_rounding", N_ ("Nearest rounding"),
+        N_ ("Nearest only: which pixel a point halfway between two picks. Halves up with pixel "
+            "centres is PyTorch's nearest-exact; down with asymmetric is PyTorch's nearest.") },
+      { "cubic_a", N_ ("Cubic coefficient"),
+        N_ ("Bicubic only: the kernel's sharpness; −0.75 as PyTorch and ONNX, −0.5 as "
+            "TensorFlow.") },
+      { "exclude_outside", N_ ("Exclude outside"),
+        N_ ("Bicubic only: pixels past the border get no weight instead of repeating the edge, "
+            "the others scaled up to sum to 1.") } } },
   { "maxpool2d",
     N_ ("Keeps only the largest value of each small window: the image gets smaller and the "
         "model cares less about exactly where a pattern was."),
@@ -165,11 +200,13 @@ static const LabHelp layers[] = {
       { "stride", N_ ("Stride"),
         N_ ("Smaller than the window makes windows overlap; 0 uses the window size.") },
       { "padding", N_ ("Padding"),
-        N_ ("'Same' keeps the size (divided by the stride) as Keras does; explicit pads as "
-            "PyTorch does. A padded cell never wins.") },
+        N_ ("'Same' keeps the size (divided by the stride) as Keras does, the odd padded cell "
+            "at the bottom/right, or at the top/left as ONNX's SAME_LOWER; explicit pads by the "
+            "amounts below. A padded cell never wins.") },
       { "pad", N_ ("Padding rows"),
-        N_ ("Explicit padding on each side, at most half the window: 1 with a 3×3 window and "
-            "stride 1 keeps the size.") },
+        N_ ("Explicit padding on each side, less than the rows the window spans (PyTorch "
+            "takes at most half the window, ONNX more): 1 with a 3×3 window and stride 1 keeps "
+            "the size.") },
       { "size_width", N_ ("Window width"),
         N_ ("0 keeps the window square; a k×1 window pools along one axis only.") },
       { "stride_width", N_ ("Stride across"),
@@ -191,10 +228,12 @@ static const LabHelp layers[] = {
         N_ ("Smaller than the window makes windows overlap; 0 uses the window size.") },
       { "padding", N_ ("Padding"),
         N_ ("'Same' keeps the size (divided by the stride) and averages only the image's "
-            "cells, as Keras does; explicit pads as PyTorch does.") },
+            "cells, as Keras does, the odd padded cell at the bottom/right, or at the top/left "
+            "as ONNX's SAME_LOWER; explicit pads by the amounts below.") },
       { "pad", N_ ("Padding rows"),
-        N_ ("Explicit padding on each side, at most half the window: 1 with a 3×3 window and "
-            "stride 1 keeps the size.") },
+        N_ ("Explicit padding on each side, less than the rows the window spans (PyTorch "
+            "takes at most half the window, ONNX more): 1 with a 3×3 window and stride 1 keeps "
+            "the size.") },
       { "size_width", N_ ("Window width"),
         N_ ("0 keeps the window square; a k×1 window pools along one axis only.") },
       { "stride_width", N_ ("Stride across"),

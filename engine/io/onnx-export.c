@@ -17,7 +17,7 @@
 
 #define OPSET      13
 #define IR_VERSION 7
-/* Attributes one ONNX node of ours carries at most (Conv, Resize: 3). */
+/* Attributes one ONNX node of ours carries at most (Conv/ConvTranspose: 6, Resize: 4). */
 #define MAX_ATTRS 6
 
 typedef struct
@@ -379,7 +379,8 @@ export_conv (exporter *ex, const layer *l, gboolean transpose)
 
 /* MaxPool2D/AvgPool2D as pooling.c reads its parameters: a kh×kw window,
  * sh×sw strides, 'same' padding with the odd cell at the end (ONNX's
- * SAME_UPPER, written as pads), explicit padding as PyTorch's. */
+ * SAME_UPPER) or, for 'same_lower' (3), at the start (SAME_LOWER), both
+ * written as pads; explicit padding the same on both sides. */
 static void
 export_pool (exporter *ex, const layer *l, const char *op)
 {
@@ -396,15 +397,15 @@ export_pool (exporter *ex, const layer *l, const char *op)
   gint64 pads[4] = { 0 };
   Onnx__NodeProto *n = add_op (ex, op, l->node->name, (const char *[]){ l->in[0], NULL }, l->out);
 
-  if (padding == 1)
+  if (padding == 1 || padding == 3)
     for (int axis = 0; axis < 2; axis++)
       {
         const int in = l->in_shape[0].dim[1 + axis], out = l->out_shape->dim[1 + axis];
         const int span = ((axis ? kw : kh) - 1) * dilation + 1;
         const int total = MAX ((out - 1) * (axis ? sw : sh) + span - in, 0);
 
-        pads[axis] = total / 2;
-        pads[2 + axis] = total - total / 2;
+        pads[axis] = padding == 1 ? total / 2 : total - total / 2;
+        pads[2 + axis] = total - pads[axis];
       }
   else if (padding == 2)
     {
@@ -416,7 +417,7 @@ export_pool (exporter *ex, const layer *l, const char *op)
   if (pads[0] || pads[1] || pads[2] || pads[3])
     attr_ints (ex, n, "pads", pads, 4);
   /* 'same' windows all fit once padded: ceil_mode would change nothing */
-  if (padding != 1 && param (l, "ceil_mode") != 0)
+  if (padding != 1 && padding != 3 && param (l, "ceil_mode") != 0)
     attr_int (ex, n, "ceil_mode", 1);
   if (dilation > 1)
     attr_ints (ex, n, "dilations", dilations, 2);
@@ -616,6 +617,64 @@ export_upsampling (exporter *ex, const layer *l)
     }
 }
 
+/* Resize2D as resize.c computes it: ONNX's own modes, so the parameters
+ * become attributes one for one. A scale goes out as scales (it places the
+ * pixels too), otherwise the size as sizes. Resize-13's roi input is left
+ * out (only tf_crop_and_resize reads it). */
+static void
+export_resize (exporter *ex, const layer *l)
+{
+  static const char *const modes[] = { "nearest", "linear", "cubic" };
+  static const char *const coordinates[] = { "half_pixel", "align_corners", "asymmetric",
+                                             "pytorch_half_pixel", "tf_half_pixel_for_nn" };
+  static const char *const roundings[] = { "round_prefer_floor", "round_prefer_ceil", "floor",
+                                           "ceil" };
+  const int interpolation = (int) param (l, "interpolation");
+  const double scale = param (l, "scale");
+  const gint64 dims[] = { 4 };
+  Onnx__NodeProto *n;
+
+  if (scale > 0.0)
+    {
+      const double scale_w = param (l, "scale_width") > 0.0 ? param (l, "scale_width") : scale;
+      const float scales[] = { 1.0f, 1.0f, (float) scale, (float) scale_w };
+      const char *sc =
+        add_floats (ex, kept_printf (ex, "%s.scales", l->node->name), dims, 1, scales);
+
+      n = add_op (ex, "Resize", l->node->name, (const char *[]){ l->in[0], "", sc, NULL }, l->out);
+    }
+  else
+    {
+      /* sizes name the batch too, which is N in the graph: the input's own
+       * batch and channels (Shape, Gather [0, 1]) joined with the size */
+      const gint64 first_two[] = { 0, 1 };
+      const gint64 size[] = { l->out_shape->dim[1], l->out_shape->dim[2] };
+      const char *shape = tmp_name (ex, l, "shape"), *nc = tmp_name (ex, l, "batch_channels");
+      const char *sizes = tmp_name (ex, l, "sizes");
+      const char *idx = add_ints (ex, kept_printf (ex, "%s.batch_channel_axes", l->node->name),
+                                  first_two, 2);
+      const char *hw = add_ints (ex, kept_printf (ex, "%s.size", l->node->name), size, 2);
+
+      add_op (ex, "Shape", shape, (const char *[]){ l->in[0], NULL }, shape);
+      n = add_op (ex, "Gather", nc, (const char *[]){ shape, idx, NULL }, nc);
+      attr_int (ex, n, "axis", 0);
+      n = add_op (ex, "Concat", sizes, (const char *[]){ nc, hw, NULL }, sizes);
+      attr_int (ex, n, "axis", 0);
+      n = add_op (ex, "Resize", l->node->name, (const char *[]){ l->in[0], "", "", sizes, NULL },
+                  l->out);
+    }
+  attr_string (ex, n, "mode", modes[interpolation]);
+  attr_string (ex, n, "coordinate_transformation_mode",
+               coordinates[(int) param (l, "coordinates")]);
+  if (interpolation == 0)
+    attr_string (ex, n, "nearest_mode", roundings[(int) param (l, "nearest_rounding")]);
+  if (interpolation == 2)
+    {
+      attr_float (ex, n, "cubic_coeff_a", (float) param (l, "cubic_a"));
+      attr_int (ex, n, "exclude_outside", param (l, "exclude_outside") != 0.0);
+    }
+}
+
 static gboolean
 export_layer (exporter *ex, const layer *l, GError **error)
 {
@@ -691,6 +750,8 @@ export_layer (exporter *ex, const layer *l, GError **error)
     export_recurrent (ex, l, "GRU", 3);
   else if (g_str_equal (id, "upsampling2d"))
     export_upsampling (ex, l);
+  else if (g_str_equal (id, "resize2d"))
+    export_resize (ex, l);
   else
     {
       g_autofree char *label = nn_graph_node_label (l->node);

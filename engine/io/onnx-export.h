@@ -47,6 +47,11 @@
  *                  Squeeze(Y_h, [0]) for the last state, or Squeeze(Y, [1])
  *                  and Transpose([1,0,2]) for return_sequences
  *   UpSampling2D   Resize(x, "", scales [1,1,s,s]) nearest, asymmetric, floor
+ *   Resize2D       Resize(x, "", scales [1,1,s,sw]) when Scale is set, else
+ *                  Resize(x, "", "", sizes) with sizes = Concat(Gather(Shape(x),
+ *                  [0,1]), [H,W]) so the batch stays free; mode nearest, linear
+ *                  or cubic, coordinate_transformation_mode, nearest_mode,
+ *                  cubic_coeff_a and exclude_outside as the layer's settings
  */
 #pragma once
 

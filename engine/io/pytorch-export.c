@@ -40,7 +40,7 @@ typedef struct
   GHashTable *by_id; /* node id → ex_node * */
   ex_node *input, *output;
   gboolean final_softmax; /* the output node is a Softmax */
-  gboolean uses_embedding, uses_classic_gru, has_batchnorm;
+  gboolean uses_embedding, uses_classic_gru, has_batchnorm, uses_resize;
   GPtrArray *decayed; /* torch keys of parameters Layerlab decays */
 } exporter;
 
@@ -214,10 +214,12 @@ param_int (const ex_node *x, const char *id)
 
 /* A MaxPool2D/AvgPool2D window as pooling.c reads its parameters: sizes,
  * strides and the padding before (pb) and after (pe) the image, per axis
- * (0 rows, 1 columns). */
+ * (0 rows, 1 columns); pf is the padding after the image that gives torch's
+ * unpadded, floor-mode pool the layer's number of outputs. */
 typedef struct
 {
-  int k[2], s[2], pb[2], pe[2], dilation, padding;
+  int k[2], s[2], pb[2], pe[2], pf[2], dilation, padding;
+  gboolean count_pad;
 } pool_window;
 
 static void
@@ -233,32 +235,39 @@ pool_window_of (const ex_node *x, pool_window *w)
                                               : w->k[1];
   w->dilation = is_kind (x, "maxpool2d") ? param_int (x, "dilation") : 1;
   w->padding = param_int (x, "padding");
+  w->count_pad = is_kind (x, "avgpool2d") && w->padding == 2 && param_int (x, "count_pad") != 0;
   for (int a = 0; a < 2; a++)
     {
       const int span = (w->k[a] - 1) * w->dilation + 1;
       const int total = MAX ((x->out.dim[1 + a] - 1) * w->s[a] + span - x->in[0].dim[1 + a], 0);
 
-      if (w->padding == 1)
+      /* 1 'same': the odd cell after the image; 3 'same_lower': before */
+      if (w->padding == 1 || w->padding == 3)
         {
-          w->pb[a] = total / 2;
-          w->pe[a] = total - total / 2;
+          w->pb[a] = w->padding == 1 ? total / 2 : total - total / 2;
+          w->pe[a] = total - w->pb[a];
         }
       else if (w->padding == 2)
         w->pb[a] = w->pe[a] = a == 0 || param_int (x, "pad_width") < 0 ? param_int (x, "pad")
                                                                        : param_int (x, "pad_width");
       else
         w->pb[a] = w->pe[a] = 0;
+      w->pf[a] = MAX (total - w->pb[a], 0);
     }
 }
 
-/* Fills w for a pooling node x; TRUE when its 'same' padding is more than
- * half the window (a dilated MaxPool2D), more than torch's modules take:
- * forward then pads with −inf, which never wins. */
+/* Fills w for a pooling node x; TRUE when torch's modules cannot take its
+ * padding: more than half the window (ONNX's large pads, or the 'same' of
+ * a dilated MaxPool2D), or 'same_lower' with the odd cell before the image.
+ * Forward then pads: with −inf for a max, which never wins; with zeros for
+ * an average, divided by the same pool of a mask of ones over the cells the
+ * layer counts (the image, and its padding with count_pad). */
 static gboolean
 pool_pads_in_forward (const ex_node *x, pool_window *w)
 {
   pool_window_of (x, w);
-  return w->padding == 1 && (w->pb[0] > w->k[0] / 2 || w->pb[1] > w->k[1] / 2);
+  return w->pb[0] > w->k[0] / 2 || w->pb[1] > w->k[1] / 2 ||
+         (w->padding == 3 && (w->pb[0] != w->pe[0] || w->pb[1] != w->pe[1]));
 }
 
 static void
@@ -349,6 +358,82 @@ is_classic_gru (const ex_node *x)
   return is_kind (x, "gru") && param_int (x, "reset_after") == 0;
 }
 
+/* Resize2D (see resize.c) as nn.Upsample where PyTorch computes the same:
+ * nearest is asymmetric rounding down, nearest-exact pixel centres rounding
+ * halves up; bilinear and bicubic (a = −0.75, the border repeated) with
+ * pixel centres (ONNX's pytorch_half_pixel too, but for an output of one
+ * pixel) or with the corners lined up. A factor goes as scale_factor, which
+ * then places the pixels as Layerlab does, except with the corners lined up,
+ * where PyTorch divides by the rounded size: only factors that give whole
+ * sizes go, as sizes. Every other form is the script's Resize2d module,
+ * the same interpolation weights as one matrix per axis. */
+static void
+append_resize (exporter *e, const ex_node *x, GString *m)
+{
+  static const char *const modes[] = { "nearest", "bilinear", "bicubic" };
+  static const char *const coordinates[] = { "half_pixel", "align_corners", "asymmetric",
+                                             "pytorch_half_pixel", "tf_half_pixel_for_nn" };
+  static const char *const roundings[] = { "round_prefer_floor", "round_prefer_ceil", "floor",
+                                           "ceil" };
+  const nn_layer_desc *d = &x->node->desc;
+  const int interpolation = param_int (x, "interpolation");
+  const int coord = param_int (x, "coordinates"), rounding = param_int (x, "nearest_rounding");
+  const int h = x->in[0].dim[1], w = x->in[0].dim[2], oh = x->out.dim[1], ow = x->out.dim[2];
+  const double s = nn_layer_desc_get (d, "scale");
+  const double sh = s > 0 ? s : 0;
+  const double sw =
+    s > 0 && nn_layer_desc_get (d, "scale_width") > 0 ? nn_layer_desc_get (d, "scale_width") : sh;
+  const gboolean plain_cubic =
+    nn_layer_desc_get (d, "cubic_a") == -0.75 && nn_layer_desc_get (d, "exclude_outside") == 0;
+  const char *mode = NULL;
+  gboolean align = FALSE, by_size = sh == 0;
+
+  if (interpolation == 0 && coord == 2 && rounding == 2)
+    mode = "nearest";
+  else if (interpolation == 0 && coord == 0 && rounding == 1)
+    mode = "nearest-exact";
+  else if (interpolation == 1 || (interpolation == 2 && plain_cubic))
+    {
+      if (coord == 0 || (coord == 3 && oh > 1 && ow > 1))
+        mode = modes[interpolation];
+      else if (coord == 1 && (sh == 0 || (h * sh == oh && w * sw == ow)))
+        {
+          mode = modes[interpolation];
+          align = by_size = TRUE;
+        }
+    }
+
+  if (mode == NULL)
+    {
+      g_string_append_printf (m, "Resize2d((%d, %d), (%d, %d), (", h, w, oh, ow);
+      append_number (m, sh);
+      g_string_append (m, ", ");
+      append_number (m, sw);
+      g_string_append_printf (m, "), '%s', '%s', '%s', ", modes[interpolation], coordinates[coord],
+                              roundings[rounding]);
+      append_number (m, nn_layer_desc_get (d, "cubic_a"));
+      g_string_append_printf (m, ", %s)",
+                              nn_layer_desc_get (d, "exclude_outside") != 0 ? "True" : "False");
+      e->uses_resize = TRUE;
+      return;
+    }
+  if (by_size)
+    g_string_append_printf (m, "nn.Upsample(size=(%d, %d)", oh, ow);
+  else
+    {
+      g_string_append (m, "nn.Upsample(scale_factor=(");
+      append_number (m, sh);
+      g_string_append (m, ", ");
+      append_number (m, sw);
+      g_string_append (m, ")");
+    }
+  g_string_append_printf (m, ", mode='%s'", mode);
+  /* PyTorch refuses align_corners for nearest */
+  if (interpolation != 0)
+    g_string_append_printf (m, ", align_corners=%s", align ? "True" : "False");
+  g_string_append (m, ")");
+}
+
 /* The PyTorch module of a node for __init__, or FALSE when the node is
  * computed inline in forward (Input, Reshape, Add, Concatenate). Sets
  * *supported to FALSE for a kind this exporter does not know. */
@@ -409,20 +494,26 @@ module_of (exporter *e, ex_node *x, GString *m, gboolean *supported)
       else
         g_string_append (m, ", mode='nearest')");
     }
+  else if (is_kind (x, "resize2d"))
+    append_resize (e, x, m);
   else if (is_kind (x, "maxpool2d") || is_kind (x, "avgpool2d"))
     {
       const gboolean max = is_kind (x, "maxpool2d");
       const int none[2] = { 0, 0 };
       pool_window w;
+      const gboolean in_forward = pool_pads_in_forward (x, &w);
+      const gboolean same = w.padding == 1 || w.padding == 3;
       gboolean ceil;
       const int *pad;
 
       /* 'same' as torch's padding of the smaller (top/left) amount, with
        * ceil_mode for the odd cell after the image: the last window runs
-       * one cell past torch's padding, which is never counted or wins. */
-      pad = pool_pads_in_forward (x, &w) ? none : w.pb;
-      ceil = w.padding == 1 ? pad == w.pb && (w.pe[0] != w.pb[0] || w.pe[1] != w.pb[1])
-                            : param_int (x, "ceil_mode") != 0;
+       * one cell past torch's padding, which is never counted or wins.
+       * Padded in forward, the module pads nothing and every window fits. */
+      pad = in_forward ? none : w.pb;
+      ceil = in_forward ? FALSE
+             : same     ? w.pe[0] != w.pb[0] || w.pe[1] != w.pb[1]
+                        : param_int (x, "ceil_mode") != 0;
       g_string_append_printf (m, "nn.%s(", max ? "MaxPool2d" : "AvgPool2d");
       append_pair (m, "", w.k);
       if (w.s[0] != w.k[0] || w.s[1] != w.k[1])
@@ -433,8 +524,7 @@ module_of (exporter *e, ex_node *x, GString *m, gboolean *supported)
         g_string_append_printf (m, ", dilation=%d", w.dilation);
       if (ceil)
         g_string_append (m, ", ceil_mode=True");
-      if (!max && (pad[0] != 0 || pad[1] != 0) &&
-          (w.padding == 1 || param_int (x, "count_pad") == 0))
+      if (!max && (pad[0] != 0 || pad[1] != 0) && !w.count_pad)
         g_string_append (m, ", count_include_pad=False");
       g_string_append (m, ")");
     }
@@ -534,10 +624,23 @@ forward_of (exporter *e, ex_node *x, GString *f)
         g_string_append_printf (f, "F.pad(self.%s(%s), (%d, %d, %d, %d))", x->ident, a, -conv.pb[1],
                                 -conv.pe[1], -conv.pb[0], -conv.pe[0]);
     }
-  else if ((is_kind (x, "maxpool2d") || is_kind (x, "avgpool2d")) &&
-           pool_pads_in_forward (x, &pool))
+  else if (is_kind (x, "maxpool2d") && pool_pads_in_forward (x, &pool))
     g_string_append_printf (f, "self.%s(F.pad(%s, (%d, %d, %d, %d), value=float('-inf')))",
-                            x->ident, a, pool.pb[1], pool.pe[1], pool.pb[0], pool.pe[0]);
+                            x->ident, a, pool.pb[1], pool.pf[1], pool.pb[0], pool.pf[0]);
+  else if (is_kind (x, "avgpool2d") && pool_pads_in_forward (x, &pool))
+    {
+      /* the mask covers what the layer counts, then pads or crops to what
+       * the windows read */
+      const int cb[2] = { pool.count_pad ? pool.pb[0] : 0, pool.count_pad ? pool.pb[1] : 0 };
+      const int ce[2] = { pool.count_pad ? pool.pe[0] : 0, pool.count_pad ? pool.pe[1] : 0 };
+
+      g_string_append_printf (f, "self.%s(F.pad(%s, (%d, %d, %d, %d))) / ", x->ident, a,
+                              pool.pb[1], pool.pf[1], pool.pb[0], pool.pf[0]);
+      g_string_append_printf (f, "self.%s(F.pad(%s.new_ones(1, 1, %d, %d), (%d, %d, %d, %d)))",
+                              x->ident, a, in->dim[1] + cb[0] + ce[0], in->dim[2] + cb[1] + ce[1],
+                              pool.pb[1] - cb[1], pool.pf[1] - ce[1], pool.pb[0] - cb[0],
+                              pool.pf[0] - ce[0]);
+    }
   else if (is_recurrent (x))
     g_string_append_printf (f, "self.%s(%s)[0]%s", x->ident, a,
                             param_int (x, "return_sequences") ? "" : "[:, -1]");
@@ -652,6 +755,64 @@ write_model (exporter *e, GString *s, GError **error)
          "            h = (1 - z) * n + z * h\n"
          "            steps.append(h)\n"
          "        return torch.stack(steps, 1), h.unsqueeze(0)\n");
+  if (e->uses_resize)
+    g_string_append (
+      s, "\n\nclass Resize2d(nn.Module):\n"
+         "    \"\"\"Layerlab's Resize2D in the forms F.interpolate does not have (ONNX's other\n"
+         "    coordinate modes and roundings, another cubic coefficient, exclude_outside):\n"
+         "    the interpolation weights of each axis as a matrix, applied to the rows and\n"
+         "    the columns. A scale of 0 means the size alone places the pixels.\"\"\"\n\n"
+         "    def __init__(self, in_size, out_size, scales, mode, coordinates, rounding, a,\n"
+         "                 exclude_outside):\n"
+         "        super().__init__()\n"
+         "        for name, n, m, s in zip(('rows', 'cols'), in_size, out_size, scales):\n"
+         "            weights = self.weights(n, m, s, mode, coordinates, rounding, a,\n"
+         "                                   exclude_outside)\n"
+         "            self.register_buffer(name, weights, persistent=False)\n\n"
+         "    @staticmethod\n"
+         "    def position(o, n, m, s, coordinates):\n"
+         "        \"\"\"Where output index o of m falls in an input of n.\"\"\"\n"
+         "        c = o + 0.5\n"
+         "        if coordinates == 'align_corners':\n"
+         "            length = n * s if s else m\n"
+         "            return o * (n - 1) / (length - 1) if length > 1 else 0.0\n"
+         "        if coordinates == 'asymmetric':\n"
+         "            return o / s if s else o * n / m\n"
+         "        if coordinates == 'tf_half_pixel_for_nn':\n"
+         "            return c / s if s else c * n / m\n"
+         "        if coordinates == 'pytorch_half_pixel' and m <= 1:\n"
+         "            return 0.0\n"
+         "        return c / s - 0.5 if s else c * n / m - 0.5\n\n"
+         "    @classmethod\n"
+         "    def weights(cls, n, m, s, mode, coordinates, rounding, a, exclude_outside):\n"
+         "        w = torch.zeros(m, n, dtype=torch.float64)\n"
+         "        for o in range(m):\n"
+         "            x = cls.position(o, n, m, s, coordinates)\n"
+         "            f = math.floor(x)\n"
+         "            r = x - f\n"
+         "            if mode == 'nearest':\n"
+         "                i = {'round_prefer_floor': f + (r > 0.5), 'round_prefer_ceil': f + (r >= "
+         "0.5),\n"
+         "                     'floor': f, 'ceil': math.ceil(x)}[rounding]\n"
+         "                taps = [(i, 1.0)]\n"
+         "            elif mode == 'bilinear':\n"
+         "                taps = [(f, 1.0 - r), (f + 1, r)]\n"
+         "            else:\n"
+         "                t = 1.0 - r\n"
+         "                k = [((a * (r + 1) - 5 * a) * (r + 1) + 8 * a) * (r + 1) - 4 * a,\n"
+         "                     ((a + 2) * r - (a + 3)) * r * r + 1,\n"
+         "                     ((a + 2) * t - (a + 3)) * t * t + 1,\n"
+         "                     ((a * (t + 1) - 5 * a) * (t + 1) + 8 * a) * (t + 1) - 4 * a]\n"
+         "                if exclude_outside:\n"
+         "                    k = [v if 0 <= f - 1 + j < n else 0.0 for j, v in enumerate(k)]\n"
+         "                    total = sum(k)\n"
+         "                    k = [v / total for v in k] if total else k\n"
+         "                taps = [(f - 1 + j, v) for j, v in enumerate(k)]\n"
+         "            for i, v in taps:  # the border repeats\n"
+         "                w[o, min(max(i, 0), n - 1)] += v\n"
+         "        return w.float()\n\n"
+         "    def forward(self, x):\n"
+         "        return torch.einsum('oh,nchw,pw->ncop', self.rows, x, self.cols)\n");
   g_string_append (s, "\n\nclass Model(nn.Module):\n"
                       "    \"\"\"The project's graph, one layer per line; the comments give each "
                       "layer's\n"

@@ -3,13 +3,20 @@
  * Windows are kh×kw with strides sh×sw, as PyTorch's nn.MaxPool2d and
  * nn.AvgPool2d. By default (valid) windows never pad: the rows/columns past
  * the last full window are dropped. 'same' pads as Keras does (out =
- * ceil(in / stride), the odd padded cell at the bottom/right); 'explicit'
- * pads as PyTorch does (the same amount on both sides, at most half the
- * window). Padded cells never win a max; an average counts them only with
- * explicit padding and "Count padding" (PyTorch's count_include_pad) — so
- * 'same' averages as Keras does. ceil_mode keeps partial windows at the
+ * ceil(in / stride), the odd padded cell at the bottom/right); 'same_lower'
+ * is ONNX's SAME_LOWER, the same amounts with the odd cell at the top/left;
+ * 'explicit' pads the same amount on both sides, as PyTorch does, but up
+ * to the window's span less one as ONNX allows (PyTorch stops at half the
+ * window), so that the first window still reads a cell of the image.
+ * Padded cells never win a max; an average counts them only with explicit
+ * padding and "Count padding" (PyTorch's count_include_pad) — so 'same'
+ * averages as Keras does. ceil_mode keeps partial windows at the
  * bottom/right edge with PyTorch's rule (the last window starts inside the
- * image or its top/left padding).
+ * image or its top/left padding). With padding below the span every
+ * window reaches the image, and the ceil_mode rule keeps the last one from
+ * starting past it; only dilation can make a window's taps step over the
+ * image, and such a window (which ONNX leaves undefined) is refused when
+ * the shape is inferred.
  *
  * Every (sample, channel) plane is independent, so planes are shared out
  * between threads and results do not depend on their count. MaxPool keeps
@@ -39,35 +46,52 @@ enum
   P_EXTRA /* MaxPool2D: dilation; AvgPool2D: count_pad */
 };
 
+/* The padding choices: Conv2D's three (layer-util.h, same ids and values,
+ * so saved projects read back unchanged) and ONNX's SAME_LOWER, which only
+ * the pooling windows take. */
+enum
+{
+  POOL_PAD_SAME_LOWER = NN_PAD_EXPLICIT + 1
+};
+
+static const char *const pool_padding_choices[] = { "valid", "same", "explicit", "same_lower",
+                                                    NULL };
+static const char *const pool_padding_labels[] = {
+  N_ ("Valid (no padding)"), N_ ("Same (keep the size)"), N_ ("Explicit (pad by amount)"),
+  N_ ("Same, extra at top/left (ONNX SAME_LOWER)"), NULL
+};
+
 /* The parameters both windows share, in the order of the enum above;
  * laid out by hand because clang-format splits a macro's fields apart. */
 // clang-format off
 #define POOL_COMMON_PARAMS                                                                      \
   [P_SIZE] = { "size", N_ ("Window size"),                                                       \
                N_ ("Height of each pooling window, and its width unless Window width is set"),  \
-               NN_PARAM_INT, 1, 64, 2 },                                                         \
+               NN_PARAM_INT, 1, 256, 2 },                                                        \
   [P_STRIDE] = { "stride", N_ ("Stride"),                                                        \
                  N_ ("Step between windows; 0 uses the window size, so windows do not "         \
                      "overlap"),                                                                 \
-                 NN_PARAM_INT, 0, 64, 0 },                                                       \
+                 NN_PARAM_INT, 0, 256, 0 },                                                      \
   [P_SIZE_W] = { "size_width", N_ ("Window width"),                                              \
                  N_ ("Width of each pooling window; 0 keeps the window square"),                \
-                 NN_PARAM_INT, 0, 64, 0, NULL, NULL, TRUE },                                     \
+                 NN_PARAM_INT, 0, 256, 0, NULL, NULL, TRUE },                                    \
   [P_STRIDE_W] = { "stride_width", N_ ("Stride across"),                                         \
                    N_ ("Horizontal step between windows; 0 uses Stride"),                       \
-                   NN_PARAM_INT, 0, 64, 0, NULL, NULL, TRUE },                                   \
+                   NN_PARAM_INT, 0, 256, 0, NULL, NULL, TRUE },                                  \
   [P_PADDING] = { "padding", N_ ("Padding"),                                                     \
                   N_ ("Valid drops the edge no whole window covers; same keeps the size "       \
-                      "(divided by the stride); explicit pads by the amounts below. Padding "   \
-                      "never wins a maximum"),                                                   \
-                  NN_PARAM_ENUM, 0, 2, NN_PAD_VALID, nn_padding_choices, nn_padding_labels,      \
-                  TRUE },                                                                        \
+                      "(divided by the stride), the odd padded cell at the bottom/right, or "   \
+                      "at the top/left as ONNX's SAME_LOWER; explicit pads by the amounts "     \
+                      "below. Padding never wins a maximum"),                                    \
+                  NN_PARAM_ENUM, 0, 3, NN_PAD_VALID, pool_padding_choices,                       \
+                  pool_padding_labels, TRUE },                                                   \
   [P_PAD] = { "pad", N_ ("Padding rows"),                                                        \
-              N_ ("Explicit padding: rows added above and below, at most half the window"),     \
-              NN_PARAM_INT, 0, 32, 0, NULL, NULL, TRUE },                                        \
+              N_ ("Explicit padding: rows added above and below, fewer than the rows the "      \
+                  "window spans, so every window reads the image"),                             \
+              NN_PARAM_INT, 0, 256, 0, NULL, NULL, TRUE },                                       \
   [P_PAD_W] = { "pad_width", N_ ("Padding columns"),                                             \
                 N_ ("Explicit padding: columns added left and right; −1 uses Padding rows"),    \
-                NN_PARAM_INT, -1, 32, -1, NULL, NULL, TRUE },                                    \
+                NN_PARAM_INT, -1, 256, -1, NULL, NULL, TRUE },                                   \
   [P_CEIL] = { "ceil_mode", N_ ("Keep partial windows"),                                         \
                N_ ("Also pool the windows that run past the bottom/right edge (PyTorch's "      \
                    "ceil_mode)"),                                                                \
@@ -112,13 +136,14 @@ pool_axis_setup (pool_axis *a, int in, int k, int s, int d, int mode, int pad, g
   a->k = k;
   a->s = s;
   a->d = d;
-  if (mode == NN_PAD_SAME)
+  if (mode == NN_PAD_SAME || mode == POOL_PAD_SAME_LOWER)
     {
       const int total = MAX (((in + s - 1) / s - 1) * s + span - in, 0);
+      const int odd_first = mode == POOL_PAD_SAME_LOWER ? total % 2 : 0;
 
       a->out = (in + s - 1) / s;
-      a->pb = total / 2;
-      a->pe = total - total / 2;
+      a->pb = total / 2 + odd_first;
+      a->pe = total - a->pb;
       return;
     }
   a->pb = a->pe = mode == NN_PAD_EXPLICIT ? pad : 0;
@@ -186,12 +211,14 @@ pool_infer (const nn_layer_desc *d, const nn_shape *in, int n_in, nn_shape *out,
   if (!nn_require_image (&in[0], error))
     return FALSE;
   pool_geometry (d, &in[0], &g);
-  if (nn_param_int (d, P_PADDING) == NN_PAD_EXPLICIT && (g.y.pb > g.y.k / 2 || g.x.pb > g.x.k / 2))
+  /* the first window's last tap, at span − 1 − pb, must be in the image */
+  if (g.y.pb > (g.y.k - 1) * g.y.d || g.x.pb > (g.x.k - 1) * g.x.d)
     {
       g_set_error (error, NN_ERROR, NN_ERROR_INVALID,
-                   _ ("padding of %d×%d is more than half the %d×%d window — pad at most %d×%d, "
-                      "or make the window larger"),
-                   g.y.pb, g.x.pb, g.y.k, g.x.k, g.y.k / 2, g.x.k / 2);
+                   _ ("padding of %d×%d leaves the first %d×%d window wholly in padding — pad at "
+                      "most %d×%d (the window's span less one), or make the window larger"),
+                   g.y.pb, g.x.pb, (g.y.k - 1) * g.y.d + 1, (g.x.k - 1) * g.x.d + 1,
+                   (g.y.k - 1) * g.y.d, (g.x.k - 1) * g.x.d);
       return FALSE;
     }
   if (g.y.out <= 0 || g.x.out <= 0)

@@ -375,6 +375,42 @@ test_decoder (void)
   g_assert_cmpmem (attribute (resize, "mode")->s.data, 7, "nearest", 7);
 }
 
+/* Resize2D: sizes from the input's own batch and channels (the batch is N)
+ * joined with the size, or scales when a scale is set; ONNX's attributes. */
+static void
+test_resize (void)
+{
+  g_autoptr (exported) e = export_graph (chain (
+    "channels=2 height=5 width=4",
+    "resize2d height=7 width=3 interpolation=2 coordinates=1 cubic_a=-0.5 exclude_outside=1",
+    "resize2d scale=0.5 scale_width=1.5 interpolation=0 coordinates=2 nearest_rounding=3", NULL));
+  g_autofree char *ops = op_list (e);
+  const Onnx__NodeProto *sized = node_named (e, "resize2d1");
+  const Onnx__NodeProto *scaled = node_named (e, "resize2d2");
+  const gint64 four[] = { 4 }, two[] = { 2 }, size[] = { 7, 3 };
+  const float scales[] = { 1, 1, 0.5f, 1.5f };
+
+  g_assert_cmpstr (ops, ==, "Shape Gather Concat Resize Resize");
+  g_assert_cmpint (sized->n_input, ==, 4);
+  g_assert_cmpstr (sized->input[2], ==, "");
+  assert_dims (initializer (e, "resize2d1.size"), 1, two, 8);
+  g_assert_cmpmem (initializer (e, "resize2d1.size")->raw_data.data, 16, size, 16);
+  g_assert_cmpmem (attribute (sized, "mode")->s.data, 5, "cubic", 5);
+  g_assert_cmpmem (attribute (sized, "coordinate_transformation_mode")->s.data, 13,
+                   "align_corners", 13);
+  g_assert_cmpfloat (attribute (sized, "cubic_coeff_a")->f, ==, -0.5f);
+  g_assert_cmpint (attribute (sized, "exclude_outside")->i, ==, 1);
+  g_assert_null (attribute (sized, "nearest_mode"));
+
+  g_assert_cmpint (scaled->n_input, ==, 3);
+  assert_dims (initializer (e, scaled->input[2]), 1, four, 4);
+  g_assert_cmpmem (initializer (e, scaled->input[2])->raw_data.data, 16, scales, 16);
+  g_assert_cmpmem (attribute (scaled, "nearest_mode")->s.data, 4, "ceil", 4);
+  g_assert_cmpmem (attribute (scaled, "coordinate_transformation_mode")->s.data, 10,
+                   "asymmetric", 10);
+  g_assert_null (attribute (scaled, "cubic_coeff_a"));
+}
+
 static void
 test_shapes_and_activations (void)
 {
@@ -569,6 +605,7 @@ main (int argc, char **argv)
   g_test_add_func ("/io/onnx-export/trained-weights", test_trained);
   g_test_add_func ("/io/onnx-export/conv-pool", test_conv);
   g_test_add_func ("/io/onnx-export/decoder", test_decoder);
+  g_test_add_func ("/io/onnx-export/resize", test_resize);
   g_test_add_func ("/io/onnx-export/shapes-activations", test_shapes_and_activations);
   g_test_add_func ("/io/onnx-export/merge", test_merge);
   g_test_add_func ("/io/onnx-export/recurrent", test_recurrent);

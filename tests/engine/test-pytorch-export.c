@@ -4,7 +4,7 @@
  * unwritable folder are refused with a message; and, when Debian's python3
  * has torch, the script reproduces Layerlab's test loss for models with
  * branches (Add, Concatenate), BatchNorm, asymmetric padding, transposed
- * convolution and recurrent layers. */
+ * convolution, recurrent layers and Resize2D's forms. */
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 #include <math.h>
@@ -76,6 +76,59 @@ branchy_graph (void)
   add (g, "softmax", d2);
   g_assert_true (nn_graph_rename (g, d1, "class", NULL));
   g_assert_true (nn_graph_rename (g, c2, "my conv", NULL));
+  return g;
+}
+
+/* 3×8×8 colour images through Resize2D in each form: the ones PyTorch has
+ * (bicubic and bilinear by size, with pixel centres or corners lined up;
+ * nearest-exact by a factor) as nn.Upsample, the others (nearest rounding
+ * halves down, bicubic with ONNX's exclude_outside and a = −0.5,
+ * tf_half_pixel_for_nn) through the script's own Resize2d module. */
+static nn_graph *
+resize_graph (void)
+{
+  nn_graph *g = nn_graph_new ();
+  int in = add (g, "input", -1);
+  int r1 = add (g, "resize2d", in);
+  int r2 = add (g, "resize2d", r1);
+  int r3 = add (g, "resize2d", r2);
+  int r4 = add (g, "resize2d", r3);
+  int r5 = add (g, "resize2d", r4);
+  int r6 = add (g, "resize2d", r5);
+  int conv = add (g, "conv2d", r6);
+  int d = add (g, "dense", add (g, "globalavgpool2d", conv));
+
+  set (g, in, "channels", 3);
+  set (g, in, "height", 8);
+  set (g, in, "width", 8);
+  /* 11×6 bicubic, pixel centres */
+  set (g, r1, "height", 11);
+  set (g, r1, "width", 6);
+  set (g, r1, "interpolation", 2);
+  /* × 0.7, nearest from the top-left corner, halves rounded down: 7×4 */
+  set (g, r2, "scale", 0.7);
+  set (g, r2, "interpolation", 0);
+  set (g, r2, "coordinates", 2);
+  set (g, r2, "nearest_rounding", 0);
+  /* 5×9 bilinear, corners lined up */
+  set (g, r3, "height", 5);
+  set (g, r3, "width", 9);
+  set (g, r3, "coordinates", 1);
+  /* 7×7 bicubic, a = −0.5, nothing from beyond the border */
+  set (g, r4, "height", 7);
+  set (g, r4, "interpolation", 2);
+  set (g, r4, "cubic_a", -0.5);
+  set (g, r4, "exclude_outside", 1);
+  /* × 1.5 nearest-exact: 10×10 */
+  set (g, r5, "scale", 1.5);
+  set (g, r5, "interpolation", 0);
+  /* 6×8 bilinear, TensorFlow's nearest centres */
+  set (g, r6, "height", 6);
+  set (g, r6, "width", 8);
+  set (g, r6, "coordinates", 4);
+  set (g, conv, "filters", 4);
+  set (g, d, "units", 2);
+  add (g, "softmax", d);
   return g;
 }
 
@@ -486,6 +539,41 @@ test_runs_gru_classic (void)
   assert_script_reproduces (p, "gru.py", &done);
 }
 
+static void
+test_runs_resize (void)
+{
+  g_autofree char *images = test_fixture_path ("data/png/colour");
+  g_autofree char *spec = g_strconcat ("images:", images, NULL);
+  g_autofree char *dir = g_dir_make_tmp ("pytorch-export-XXXXXX", NULL);
+  g_autofree char *script = g_build_filename (dir, "resize.py", NULL);
+  g_autofree char *text = NULL;
+  nn_data_options o = { .image_size = 8 };
+  done_numbers done;
+  g_autoptr (nn_project) p = NULL;
+  g_autoptr (GError) error = NULL;
+
+  p = trained_project (resize_graph (), spec, &o, NN_LOSS_CROSS_ENTROPY, &done);
+  g_assert_true (nn_pytorch_export (p, script, &error));
+  g_assert_no_error (error);
+  text = read_text (script);
+  g_assert_nonnull (
+    strstr (text, "nn.Upsample(size=(11, 6), mode='bicubic', align_corners=False)"));
+  g_assert_nonnull (strstr (text, "Resize2d((11, 6), (7, 4), (0.7, 0.7), 'nearest', "
+                                  "'asymmetric', 'round_prefer_floor', -0.75, False)"));
+  g_assert_nonnull (
+    strstr (text, "nn.Upsample(size=(5, 9), mode='bilinear', align_corners=True)"));
+  g_assert_nonnull (strstr (text, "Resize2d((5, 9), (7, 7), (0, 0), 'bicubic', 'half_pixel', "
+                                  "'round_prefer_ceil', -0.5, True)"));
+  g_assert_nonnull (strstr (text, "nn.Upsample(scale_factor=(1.5, 1.5), mode='nearest-exact')"));
+  g_assert_nonnull (strstr (text, "'tf_half_pixel_for_nn'"));
+  if (!test_have_torch ())
+    {
+      g_test_skip ("/usr/bin/python3 cannot import torch");
+      return;
+    }
+  assert_script_reproduces (p, "resize.py", &done);
+}
+
 /* A missing value imputed, standardisation from the project, BatchNorm
  * over vectors, and MSE on one-hot targets: the script must read the same
  * standardised floats. */
@@ -523,5 +611,6 @@ main (int argc, char **argv)
   g_test_add_func ("/io/pytorch-export/runs/recurrent", test_runs_recurrent);
   g_test_add_func ("/io/pytorch-export/runs/table", test_runs_table);
   g_test_add_func ("/io/pytorch-export/runs/gru-classic", test_runs_gru_classic);
+  g_test_add_func ("/io/pytorch-export/runs/resize", test_runs_resize);
   return g_test_run ();
 }
