@@ -45,8 +45,12 @@ _onnx_node_error (onnx_importer *im, GError **error, int code, const char *forma
   va_start (ap, format);
   msg = g_strdup_vprintf (format, ap);
   va_end (ap);
-  g_set_error (error, NN_ERROR, code, "%s: node %d '%s' (%s): %s", im->file, im->node_index, name,
-               im->node ? im->node->op_type : "", msg);
+  /* after the walk (the output's last step) there is no node to name */
+  if (im->node == NULL)
+    g_set_error (error, NN_ERROR, code, "%s: %s", im->file, msg);
+  else
+    g_set_error (error, NN_ERROR, code, "%s: node %d '%s' (%s): %s", im->file, im->node_index,
+                 name, im->node->op_type, msg);
 }
 
 gboolean
@@ -298,6 +302,16 @@ _onnx_sample_shape (const onnx_value *v, nn_shape *shape)
           return FALSE;
         d[n++] = (int) v->dims[i];
       }
+  /* axes of size 1 hold no layout of their own: beyond three axes they go,
+   * first ones first (an Unsqueeze for a 5-D operator) */
+  for (int i = 0; i < n && n > 3;)
+    if (d[i] == 1)
+      {
+        memmove (d + i, d + i + 1, sizeof (int) * (gsize) (n - i - 1));
+        n--;
+      }
+    else
+      i++;
   if (n > 3)
     return FALSE;
   *shape = n == 0   ? nn_shape_1d (1)

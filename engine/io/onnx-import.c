@@ -235,6 +235,31 @@ lay_out (onnx_importer *im)
     }
 }
 
+/* When nothing but plumbing (Identity, Squeeze, Unsqueeze, a Transpose
+ * of the batch) or the input's normalisation lies between the input and
+ * out, there is no layer, and a Layerlab model needs one: a change of shape
+ * is a Reshape; no change at all is refused with that said. */
+static gboolean
+give_a_layer (onnx_importer *im, onnx_value *out, GError **error)
+{
+  const nn_node *node = nn_graph_lookup (im->graph, out->node_id);
+  nn_shape want, have;
+
+  if (node == NULL || node->desc.ops != nn_layer_lookup ("input"))
+    return TRUE;
+  have = _onnx_node_shape (im, out->node_id);
+  /* _onnx_use says why when the output's shape is none Layerlab has */
+  if (!_onnx_sample_shape (out, &want) || !nn_shape_equal (&want, &have))
+    return _onnx_use (im, out, error) >= 0;
+  g_set_error (error, NN_ERROR, NN_ERROR_UNSUPPORTED,
+               im->norm_size > 0 ? _ ("%s: the output '%s' is the input after its normalisation, "
+                                      "nothing more: Layerlab models have at least one layer")
+                                 : _ ("%s: the output '%s' is the input as it is: Layerlab "
+                                      "models have at least one layer"),
+               im->file, out->name);
+  return FALSE;
+}
+
 static gboolean
 import_graph (onnx_importer *im, const Onnx__ModelProto *m, GPtrArray *constants, nn_onnx_io *io,
               GError **error)
@@ -467,6 +492,8 @@ import_graph (onnx_importer *im, const Onnx__ModelProto *m, GPtrArray *constants
                    out->name);
       return FALSE;
     }
+  if (!give_a_layer (im, out, error))
+    return FALSE;
   nn_graph_infer (im->graph, &report);
   if (!report.ok)
     {

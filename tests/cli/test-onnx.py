@@ -35,27 +35,41 @@ def run(*args, timeout=600):
     return subprocess.run([CLI, *args], capture_output=True, text=True, timeout=timeout, cwd=TMP)
 
 
-def conformance(folder):
+def conformance(folder, at_least, passing):
+    """No failure, at least at_least passes (libonnx-testdata 1.12's count
+    today, so a mapping that stops working shows), and the named tests pass."""
     path = os.path.join(TESTDATA, folder)
     if not os.path.isdir(path):
         raise Skip(f"{path} is missing (install libonnx-testdata)")
-    proc = run("onnx-test", path)
+    proc = run("onnx-test", "-v", path)
     last = proc.stdout.strip().splitlines()[-1]
     m = re.fullmatch(r"(\d+) passed, (\d+) failed, (\d+) skipped", last)
     assert m, f"last line is {last!r}"
     assert int(m.group(2)) == 0, proc.stdout
     assert proc.returncode == 0, f"exit {proc.returncode}"
-    assert int(m.group(1)) > 0, "nothing passed"
+    assert int(m.group(1)) >= at_least, last
+    for name in passing:
+        assert re.search(rf"^ok +{name}$", proc.stdout, re.M), name
+    return proc.stdout
 
 
 @test
 def onnx_test_node():
-    conformance("node")
+    out = conformance("node", 119, (
+        "test_resize_downsample_scales_cubic", "test_resize_upsample_sizes_nearest",
+        "test_resize_downsample_sizes_linear_pytorch_half_pixel", "test_upsample_nearest",
+        "test_maxpool_2d_pads", "test_averagepool_2d_same_lower", "test_unsqueeze_axis_1",
+        "test_squeeze_negative_axes"))
+    # operators read only inside chains, tested alone, are counted apart
+    assert re.search(r"^\d+ tests run alone operators Layerlab reads only inside chains$",
+                     out, re.M), out
+    assert re.search(r"^skip +test_erf — .*only inside GELU", out, re.M), out
 
 
 @test
 def onnx_test_pytorch_converted():
-    conformance("pytorch-converted")
+    conformance("pytorch-converted", 46, ("test_MaxPool1d_stride_padding_dilation",
+                                          "test_MaxPool2d_stride_padding_dilation"))
 
 
 @test

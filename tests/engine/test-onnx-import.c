@@ -103,6 +103,9 @@ static const bad_case bad_cases[] = {
     "node 0 'div' (Div): Div is not supported: Layerlab reads it only inside GELU" },
   { "erf-alone.onnx", NN_ERROR_UNSUPPORTED,
     "node 0 'erf' (Erf): Erf is not supported: Layerlab reads it only inside GELU" },
+  { "identity-only.onnx", NN_ERROR_UNSUPPORTED,
+    "identity-only.onnx: the output 'y' is the input as it is: Layerlab models have at least "
+    "one layer" },
 };
 
 static void
