@@ -74,9 +74,9 @@ on_switch_changed (GtkSwitch *sw, GParamSpec *pspec, LabPropertyEditor *self)
 }
 
 static void
-on_combo_changed (AdwComboRow *row, GParamSpec *pspec, LabPropertyEditor *self)
+on_choice_changed (GtkDropDown *choice, GParamSpec *pspec, LabPropertyEditor *self)
 {
-  emit_param (self, GTK_WIDGET (row), adw_combo_row_get_selected (row));
+  emit_param (self, GTK_WIDGET (choice), gtk_drop_down_get_selected (choice));
 }
 
 static void
@@ -130,21 +130,23 @@ make_row (LabPropertyEditor *self, int i)
   const LabHelp *help = lab_layer_help (self->desc.ops->id);
   GtkWidget *row;
 
+  row = adw_action_row_new ();
   if (spec->type == NN_PARAM_ENUM)
     {
       GtkStringList *labels = gtk_string_list_new (NULL);
 
       for (int c = 0; spec->choices[c] != NULL; c++)
         gtk_string_list_append (labels, _ (spec->choice_labels[c]));
-      row = adw_combo_row_new ();
-      adw_combo_row_set_model (ADW_COMBO_ROW (row), G_LIST_MODEL (labels));
-      g_object_unref (labels);
-      g_signal_connect (row, "notify::selected", G_CALLBACK (on_combo_changed), self);
-      self->editors[i] = row;
+      /* a drop-down beside the row, not an AdwComboRow: the combo row's
+       * value gives way to a long subtitle and shrinks to "P…", a
+       * drop-down keeps its label whole */
+      self->editors[i] = gtk_drop_down_new (G_LIST_MODEL (labels), NULL);
+      gtk_widget_set_valign (self->editors[i], GTK_ALIGN_CENTER);
+      g_signal_connect (self->editors[i], "notify::selected", G_CALLBACK (on_choice_changed), self);
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), self->editors[i]);
     }
   else
     {
-      row = adw_action_row_new ();
       if (spec->type == NN_PARAM_BOOL)
         {
           self->editors[i] = gtk_switch_new ();
@@ -194,7 +196,7 @@ push_values (LabPropertyEditor *self)
       switch (spec->type)
         {
           case NN_PARAM_ENUM:
-            adw_combo_row_set_selected (ADW_COMBO_ROW (self->editors[i]), (guint) v);
+            gtk_drop_down_set_selected (GTK_DROP_DOWN (self->editors[i]), (guint) v);
             break;
           case NN_PARAM_BOOL:
             gtk_switch_set_active (GTK_SWITCH (self->editors[i]), v != 0.0);

@@ -67,24 +67,21 @@ enum
 #define MAX_TAPS 4
 
 static const char *const interpolation_choices[] = { "nearest", "bilinear", "bicubic", NULL };
-static const char *const interpolation_labels[] = { N_ ("Nearest (copy pixels)"),
-                                                    N_ ("Bilinear (blend 2×2 pixels)"),
-                                                    N_ ("Bicubic (smooth curve through 4×4)"),
+/* short labels: the dropdowns sit in a narrow panel, the help says more */
+static const char *const interpolation_labels[] = { N_ ("Nearest"), N_ ("Bilinear"), N_ ("Bicubic"),
                                                     NULL };
 
 static const char *const coordinate_choices[] = { "half_pixel",           "align_corners",
                                                   "asymmetric",           "pytorch_half_pixel",
                                                   "tf_half_pixel_for_nn", NULL };
-static const char *const coordinate_labels[] = {
-  N_ ("Pixel centres (PyTorch, Keras)"), N_ ("Align corners"),
-  N_ ("Asymmetric (top-left)"),          N_ ("PyTorch pixel centres"),
-  N_ ("TensorFlow nearest centres"),     NULL
-};
+static const char *const coordinate_labels[] = { N_ ("Pixel centres"), N_ ("Corners"),
+                                                 N_ ("Top-left"),      N_ ("PyTorch centres"),
+                                                 N_ ("TF nearest"),    NULL };
 
 static const char *const rounding_choices[] = { "round_prefer_floor", "round_prefer_ceil", "floor",
                                                 "ceil", NULL };
-static const char *const rounding_labels[] = { N_ ("Round, halves down"), N_ ("Round, halves up"),
-                                               N_ ("Down"), N_ ("Up"), NULL };
+static const char *const rounding_labels[] = { N_ ("Half down"), N_ ("Half up"), N_ ("Down"),
+                                               N_ ("Up"), NULL };
 
 static const nn_param_spec resize_params[] = {
   [P_HEIGHT] = { "height", N_ ("Height"),
