@@ -45,9 +45,6 @@ enum
   P_OUTPUT_PADDING,
   P_DILATION
 };
-static const char *const padding_labels[] = { N_ ("Valid (grow by the kernel)"),
-                                              N_ ("Same (multiply by the stride)"),
-                                              N_ ("Explicit (pad by amount)"), NULL };
 
 /* Stride 2 and same padding by default: the usual use is to double an
  * image's size in a decoder. */
@@ -63,7 +60,7 @@ static const nn_param_spec conv2d_transpose_params[] = {
   [P_PADDING] = { "padding", N_ ("Padding"),
                   N_ ("Same multiplies the size by the stride; valid also grows it by the kernel "
                       "minus one; explicit crops the amounts given under More options"),
-                  NN_PARAM_ENUM, 0, 2, NN_PAD_SAME, nn_padding_choices, padding_labels },
+                  NN_PARAM_ENUM, 0, 2, NN_PAD_SAME, nn_padding_choices, nn_padding_labels },
   [P_USE_BIAS] = { "use_bias", N_ ("Use bias"), N_ ("Add a learnt offset to every filter"),
                    NN_PARAM_BOOL, 0, 1, 1 },
   [P_KERNEL_W] = { "kernel_width", N_ ("Kernel width"),

@@ -8,8 +8,7 @@
 #include "layer-util.h"
 
 const char *const nn_padding_choices[] = { "valid", "same", "explicit", NULL };
-const char *const nn_padding_labels[] = { N_ ("Valid (no padding)"), N_ ("Same (keep the size)"),
-                                          N_ ("Explicit (pad by amount)"), NULL };
+const char *const nn_padding_labels[] = { N_ ("Valid"), N_ ("Same"), N_ ("Explicit"), NULL };
 
 char *
 nn_describe_shape (const nn_shape *s)

@@ -56,10 +56,8 @@ enum
 
 static const char *const pool_padding_choices[] = { "valid", "same", "explicit", "same_lower",
                                                     NULL };
-static const char *const pool_padding_labels[] = {
-  N_ ("Valid (no padding)"), N_ ("Same (keep the size)"), N_ ("Explicit (pad by amount)"),
-  N_ ("Same, extra at top/left (ONNX SAME_LOWER)"), NULL
-};
+static const char *const pool_padding_labels[] = { N_ ("Valid"), N_ ("Same"), N_ ("Explicit"),
+                                                   N_ ("Same, extra first"), NULL };
 
 /* The parameters both windows share, in the order of the enum above;
  * laid out by hand because clang-format splits a macro's fields apart. */

@@ -34,8 +34,7 @@ enum
 };
 
 static const char *const interpolation_choices[] = { "nearest", "bilinear", NULL };
-static const char *const interpolation_labels[] = { N_ ("Nearest (copy pixels)"),
-                                                    N_ ("Bilinear (blend neighbours)"), NULL };
+static const char *const interpolation_labels[] = { N_ ("Nearest"), N_ ("Bilinear"), NULL };
 
 static const nn_param_spec upsampling_params[] = {
   [P_SIZE] = { "size", N_ ("Factor"),
