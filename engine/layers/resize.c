@@ -19,6 +19,7 @@
 #include "config.h"
 
 #include <glib/gi18n-lib.h>
+#include <inttypes.h>
 #include <math.h>
 
 #include "error.h"
@@ -170,7 +171,7 @@ resize_infer (const nn_layer_desc *d, const nn_shape *in, int n_in, nn_shape *ou
   if (oh > MAX_SIDE || ow > MAX_SIDE)
     {
       g_set_error (error, NN_ERROR, NN_ERROR_SHAPE,
-                   _ ("resizing %d×%d to %" G_GINT64_FORMAT "×%" G_GINT64_FORMAT
+                   _ ("resizing %d×%d to %" PRId64 "×%" PRId64
                       " gives an image too large to hold — at most %d pixels a side"),
                    in->dim[1], in->dim[2], oh, ow, MAX_SIDE);
       return FALSE;
