@@ -142,8 +142,23 @@ void _onnx_mark_done (onnx_importer *im, int index);
 
 /* A value defined as output 0 of node_id with like's dims. */
 onnx_value *_onnx_define_like (onnx_importer *im, int node_id, const onnx_value *like);
+/* axis as an index among rank axes when ONNX counts it from the end. */
+int _onnx_norm_axis (gint64 axis, int rank);
 
-/* Image operators (onnx-import-image.c). */
+/* Operators on shapes (onnx-import-shape.c): Flatten, Reshape, Squeeze and
+ * Unsqueeze, Transpose, Concat; Shape, Gather and ConstantOfShape. */
+gboolean _onnx_map_flatten (onnx_importer *im, GError **error);
+gboolean _onnx_map_reshape (onnx_importer *im, GError **error);
+gboolean _onnx_map_squeeze (onnx_importer *im, GError **error);
+gboolean _onnx_map_transpose (onnx_importer *im, GError **error);
+gboolean _onnx_map_concat (onnx_importer *im, GError **error);
+gboolean _onnx_map_shape (onnx_importer *im, GError **error);
+gboolean _onnx_map_gather (onnx_importer *im, GError **error);
+gboolean _onnx_map_constant_of_shape (onnx_importer *im, GError **error);
+
+/* Image operators: convolutions and BatchNormalization
+ * (onnx-import-image.c), pools (onnx-import-pool.c), Upsample and Resize
+ * (onnx-import-resize.c). */
 gboolean _onnx_map_conv (onnx_importer *im, GError **error);
 gboolean _onnx_map_conv_transpose (onnx_importer *im, GError **error);
 gboolean _onnx_map_maxpool (onnx_importer *im, GError **error);
@@ -151,6 +166,18 @@ gboolean _onnx_map_avgpool (onnx_importer *im, GError **error);
 gboolean _onnx_map_global_avgpool (onnx_importer *im, GError **error);
 gboolean _onnx_map_batchnorm (onnx_importer *im, GError **error);
 gboolean _onnx_map_upsample (onnx_importer *im, GError **error);
+
+/* What they share (onnx-import-image.c): TRUE for an N×C×H×W image x, or
+ * with 1d_2d an N×C×L one too, else FALSE with an error naming x; the node
+ * id of x as Layerlab's image (an N×C×L one as C×L×1, or C×1×L along_width),
+ * or -1 with an error; an ints attribute with one value per spatial axis (n
+ * of them) into v, each in lo..hi, def for every value when absent. */
+gboolean _onnx_require_image (onnx_importer *im, const onnx_value *x, GError **error);
+gboolean _onnx_require_image_1d_2d (onnx_importer *im, const onnx_value *x, GError **error);
+int _onnx_use_as_image_along (onnx_importer *im, onnx_value *x, gboolean along_width,
+                              GError **error);
+gboolean _onnx_spatial_ints (onnx_importer *im, const char *name, int n, int def, int lo, int hi,
+                             int *v, GError **error);
 
 /* Chains (onnx-import-patterns.c): Round starts an Embedding's id
  * clamping; Sub/Mul/Div start a GELU or the input's normalisation; Erf and
