@@ -380,9 +380,21 @@ export_conv (exporter *ex, const layer *l, gboolean transpose)
 /* MaxPool2D/AvgPool2D as pooling.c reads its parameters: a kh×kw window,
  * sh×sw strides, 'same' padding with the odd cell at the end (ONNX's
  * SAME_UPPER) or, for 'same_lower' (3), at the start (SAME_LOWER), both
- * written as pads; explicit padding the same on both sides. */
-static void
-export_pool (exporter *ex, const layer *l, const char *op)
+ * written as pads; explicit padding the same on both sides.
+ *
+ * ceil_mode is written only where floor mode cannot give the same windows:
+ * ONNX's shape inference before 1.16 (and so onnx.checker) keeps a last
+ * window that starts in the end padding, which pooling.c drops as PyTorch
+ * does. When the rule drops that window, floor mode counts the same
+ * windows; a partial window Layerlab keeps is written in floor mode with
+ * the end padding grown to hold it, which changes nothing for a max or an
+ * average of image cells. An average that counts padding divides a partial
+ * window by its cells up to the end padding, which only ceil_mode gives;
+ * it keeps ceil_mode, and where ONNX would then add the dropped window the
+ * end padding shrinks to where the last window ends — impossible when that
+ * is inside the image, which is refused. */
+static gboolean
+export_pool (exporter *ex, const layer *l, const char *op, GError **error)
 {
   const gboolean max = g_str_equal (op, "MaxPool");
   const int kh = (int) param (l, "size");
@@ -395,7 +407,9 @@ export_pool (exporter *ex, const layer *l, const char *op)
   const int padding = (int) param (l, "padding"), dilation = max ? (int) param (l, "dilation") : 1;
   const gint64 kernel[] = { kh, kw }, strides[] = { sh, sw }, dilations[] = { dilation, dilation };
   gint64 pads[4] = { 0 };
-  Onnx__NodeProto *n = add_op (ex, op, l->node->name, (const char *[]){ l->in[0], NULL }, l->out);
+  int room[2] = { 0 }, reach[2] = { 0 };
+  gboolean partial[2] = { FALSE }, counted, ceil = FALSE;
+  Onnx__NodeProto *n;
 
   if (padding == 1 || padding == 3)
     for (int axis = 0; axis < 2; axis++)
@@ -412,18 +426,60 @@ export_pool (exporter *ex, const layer *l, const char *op)
       pads[0] = pads[2] = (int) param (l, "pad");
       pads[1] = pads[3] = param (l, "pad_width") >= 0 ? (int) param (l, "pad_width") : pads[0];
     }
+  /* ONNX's default is 0; PyTorch's and Layerlab's explicit padding count */
+  counted = !max && padding == 2 && param (l, "count_pad") != 0 && (pads[0] || pads[1]);
+  /* 'same' windows all fit once padded: ceil_mode changes nothing there */
+  if (padding != 1 && padding != 3 && param (l, "ceil_mode") != 0)
+    for (int axis = 0; axis < 2; axis++)
+      {
+        const int in = l->in_shape[0].dim[1 + axis], out = l->out_shape->dim[1 + axis];
+        const int span = ((axis ? kw : kh) - 1) * dilation + 1, s = axis ? sw : sh;
+
+        room[axis] = in + (int) pads[axis] + (int) pads[2 + axis] - span;
+        /* the padding after the image that the last window reaches */
+        reach[axis] = (out - 1) * s + span - in - (int) pads[axis];
+        partial[axis] = room[axis] / s + 1 < out;
+        ceil = ceil || (counted && partial[axis]);
+      }
+  for (int axis = 0; axis < 2; axis++)
+    {
+      const int out = l->out_shape->dim[1 + axis], s = axis ? sw : sh;
+
+      if (!ceil && partial[axis])
+        pads[2 + axis] = reach[axis];
+      else if (ceil && (room[axis] + s - 1) / s + 1 > out)
+        {
+          if (reach[axis] < 0)
+            {
+              g_autofree char *label = nn_graph_node_label (l->node);
+
+              g_set_error (error, NN_ERROR, NN_ERROR_UNSUPPORTED,
+                           axis ? _ ("%s cannot be written as ONNX: an AveragePool that counts "
+                                     "padding cannot keep the partial windows at the bottom and "
+                                     "leave out the last window at the right, which starts past "
+                                     "the image — turn off Count padding or Keep partial windows")
+                                : _ ("%s cannot be written as ONNX: an AveragePool that counts "
+                                     "padding cannot keep the partial windows at the right and "
+                                     "leave out the last window at the bottom, which starts past "
+                                     "the image — turn off Count padding or Keep partial windows"),
+                           label);
+              return FALSE;
+            }
+          pads[2 + axis] = reach[axis];
+        }
+    }
+  n = add_op (ex, op, l->node->name, (const char *[]){ l->in[0], NULL }, l->out);
   attr_ints (ex, n, "kernel_shape", kernel, 2);
   attr_ints (ex, n, "strides", strides, 2);
   if (pads[0] || pads[1] || pads[2] || pads[3])
     attr_ints (ex, n, "pads", pads, 4);
-  /* 'same' windows all fit once padded: ceil_mode would change nothing */
-  if (padding != 1 && padding != 3 && param (l, "ceil_mode") != 0)
+  if (ceil)
     attr_int (ex, n, "ceil_mode", 1);
   if (dilation > 1)
     attr_ints (ex, n, "dilations", dilations, 2);
-  /* ONNX's default is 0; PyTorch's and Layerlab's explicit padding count */
-  if (!max && padding == 2 && param (l, "count_pad") != 0 && (pads[0] || pads[1]))
+  if (counted)
     attr_int (ex, n, "count_include_pad", 1);
+  return TRUE;
 }
 
 static void
@@ -690,9 +746,9 @@ export_layer (exporter *ex, const layer *l, GError **error)
   else if (g_str_equal (id, "conv2d_transpose"))
     export_conv (ex, l, TRUE);
   else if (g_str_equal (id, "maxpool2d"))
-    export_pool (ex, l, "MaxPool");
+    return export_pool (ex, l, "MaxPool", error);
   else if (g_str_equal (id, "avgpool2d"))
-    export_pool (ex, l, "AveragePool");
+    return export_pool (ex, l, "AveragePool", error);
   else if (g_str_equal (id, "globalavgpool2d"))
     {
       const char *pooled = tmp_name (ex, l, "pool");

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "engine-test-util.h"
+#include "error.h"
 #include "graph.h"
 #include "io/onnx-export.h"
 #include "io/onnx-import.h"
@@ -385,6 +386,20 @@ test_onnx_round_trip (void)
     "maxpool2d size=3 stride=2 dilation=2 padding=3",
     "avgpool2d size=2 stride=1 padding=3",
     "avgpool2d size=3 size_width=2 stride=2 padding=3",
+    /* ceil_mode dropping the last window, which starts past the image
+     * (ONNX 1.12 keeps it), of the 7 rows (of the 8 columns in the last
+     * form), and keeping partial windows in the other direction (not in
+     * the first and in two averages) */
+    "maxpool2d size=2 stride=2 dilation=3 padding=2 pad=3 ceil_mode=1",
+    "maxpool2d size=2 size_width=3 stride=2 padding=2 pad=1 ceil_mode=1",
+    "maxpool2d size=2 size_width=3 stride=3 dilation=2 padding=2 pad=2 pad_width=1 ceil_mode=1",
+    "maxpool2d size=1 size_width=3 stride=4 stride_width=3 ceil_mode=1",
+    "avgpool2d size=2 stride=2 padding=2 pad=1 ceil_mode=1",
+    "avgpool2d size=2 stride=2 padding=2 pad=1 count_pad=0 ceil_mode=1",
+    "avgpool2d size=2 size_width=3 stride=2 padding=2 pad=1 ceil_mode=1",
+    "avgpool2d size=2 size_width=3 stride=2 padding=2 pad=1 count_pad=0 ceil_mode=1",
+    "avgpool2d size=2 size_width=3 stride=2 padding=2 pad=1 pad_width=0 ceil_mode=1",
+    "avgpool2d size=2 size_width=3 stride=2 padding=2 pad=0 pad_width=2 ceil_mode=1",
   };
   const int batch = 2, c = 2, h = 7, w = 8;
   float x[2 * 2 * 7 * 8];
@@ -424,6 +439,42 @@ test_onnx_round_trip (void)
   for (guint i = 0; i < paths->len; i++)
     g_unlink (paths->pdata[i]);
   g_rmdir (dir);
+}
+
+/* An average that counts padding needs ceil_mode for its partial windows
+ * (the columns here), so ONNX keeps the rows' last window, which PyTorch's
+ * rule drops, unless the end padding shrinks to where the last window
+ * ends: here 1 row inside the image, which no padding says. Refused,
+ * naming the layer and what to change; without counting it is written. */
+static void
+test_onnx_refuses_counted_partial (void)
+{
+  static const char *const counted[] = {
+    "avgpool2d size=1 size_width=3 stride=3 padding=2 pad=0 pad_width=1 ceil_mode=1",
+    NULL,
+  };
+  static const char *const uncounted[] = {
+    "avgpool2d size=1 size_width=3 stride=3 padding=2 pad=0 pad_width=1 ceil_mode=1 count_pad=0",
+    NULL,
+  };
+  g_autoptr (nn_project) p = nn_project_new (pool_chain (1, 5, 6, counted));
+  g_autoptr (nn_project) q = nn_project_new (pool_chain (1, 5, 6, uncounted));
+  g_autoptr (GError) error = NULL;
+  g_autofree guint8 *refused = NULL, *data = NULL;
+  gsize length;
+
+  refused = nn_onnx_export_to_data (p, &length, &error);
+  g_assert_null (refused);
+  g_assert_error (error, NN_ERROR, NN_ERROR_UNSUPPORTED);
+  g_assert_nonnull (strstr (error->message, "AvgPool2D 'avgpool2d1' cannot be written as ONNX: "
+                                            "an AveragePool that counts padding cannot keep the "
+                                            "partial windows at the right and leave out the last "
+                                            "window at the bottom"));
+  g_assert_nonnull (strstr (error->message, "turn off Count padding or Keep partial windows"));
+  g_clear_error (&error);
+  data = nn_onnx_export_to_data (q, &length, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (data);
 }
 
 /* ONNX's own test models for the windows PyTorch's modules refuse (pads
@@ -630,6 +681,8 @@ main (int argc, char **argv)
   g_test_add_func ("/engine/pool-forms/infer-errors", test_infer_errors);
   g_test_add_func ("/engine/pool-forms/defaults", test_defaults_keep_old_projects);
   g_test_add_func ("/engine/pool-forms/onnx-round-trip", test_onnx_round_trip);
+  g_test_add_func ("/engine/pool-forms/onnx-refuses-counted-partial",
+                   test_onnx_refuses_counted_partial);
   g_test_add_func ("/engine/pool-forms/onnx-conformance", test_onnx_conformance);
   g_test_add_func ("/engine/pool-forms/pytorch-script", test_pytorch_script);
   g_test_add_func ("/engine/pool-forms/pytorch-script-onnx-padding",
