@@ -10,7 +10,7 @@ cd "$root"
 
 status=0
 for f in $(git ls-files 'app/*.c' 'engine/*.c' 'widgets/*.c' 'resources/*.ui' 'resources/*.in' 'resources/*.xml' 2>/dev/null || true); do
-  if grep -qE '(^|[^A-Za-z0-9])N?_ ?\(|translatable="yes"|<name>|<summary>|^Name=|^Comment=' "$f" && ! grep -qxF "$f" po/POTFILES.in; then
+  if grep -qE '(^|[^A-Za-z0-9_])N?_ ?\(|translatable="yes"|<name>|<summary>|^Name=|^Comment=' "$f" && ! grep -qxF "$f" po/POTFILES.in; then
     echo "po/POTFILES.in: missing $f, which has translatable strings"
     status=1
   fi
