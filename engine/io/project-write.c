@@ -88,18 +88,17 @@ add_node (JsonBuilder *b, const nn_node *node)
   json_builder_end_object (b);
 }
 
-/* Little-endian float32, whatever the machine, so files travel. */
-static char *
-encode_floats (const float *data, gsize n)
+char *
+nn_floats_to_base64 (const float *v, gsize n)
 {
   g_autofree guint32 *le = g_new (guint32, MAX (n, 1));
 
   for (gsize i = 0; i < n; i++)
     {
-      guint32 u;
+      guint32 bits;
 
-      memcpy (&u, &data[i], sizeof u);
-      le[i] = GUINT32_TO_LE (u);
+      memcpy (&bits, &v[i], sizeof bits);
+      le[i] = GUINT32_TO_LE (bits);
     }
   return g_base64_encode ((const guchar *) le, n * sizeof (guint32));
 }
@@ -117,7 +116,7 @@ add_tensors (JsonBuilder *b, const char *member, GPtrArray *list, gboolean named
   for (guint i = 0; i < list->len; i++)
     {
       const nn_project_tensor *t = g_ptr_array_index (list, i);
-      g_autofree char *data = encode_floats (t->data, nn_shape_size (&t->shape));
+      g_autofree char *data = nn_floats_to_base64 (t->data, nn_shape_size (&t->shape));
 
       json_builder_begin_object (b);
       add_int (b, "node", t->node_id);
@@ -143,9 +142,9 @@ add_optimizer (JsonBuilder *b, const nn_project_optimizer *o, GPtrArray *weights
   if (o == NULL || weights == NULL)
     return;
   if (o->m != NULL)
-    m = encode_floats (o->m, o->n);
+    m = nn_floats_to_base64 (o->m, o->n);
   if (o->v != NULL)
-    v = encode_floats (o->v, o->n);
+    v = nn_floats_to_base64 (o->v, o->n);
   json_builder_set_member_name (b, "optimizer");
   json_builder_begin_object (b);
   add_string (b, "kind", nn_optimizer_id (o->kind));
@@ -166,8 +165,8 @@ add_normalisation (JsonBuilder *b, const nn_project *p)
       json_builder_add_null_value (b);
       return;
     }
-  mean = encode_floats (p->norm_mean, p->norm_size);
-  inv_std = encode_floats (p->norm_inv_std, p->norm_size);
+  mean = nn_floats_to_base64 (p->norm_mean, p->norm_size);
+  inv_std = nn_floats_to_base64 (p->norm_inv_std, p->norm_size);
   json_builder_begin_object (b);
   add_int (b, "size", p->norm_size);
   add_string (b, "mean", mean);

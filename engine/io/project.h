@@ -212,6 +212,10 @@ void nn_project_set_discriminator (nn_project *p, nn_graph *discriminator);
 void nn_project_take_discriminator_weights (nn_project *p, nn_model *m);
 gboolean nn_project_apply_discriminator_weights (const nn_project *p, nn_model *m, GError **error);
 
+/* Base64 of n floats as little-endian float32: how a .layerlab file and
+ * the PyTorch script's data files hold tensors. Free with g_free. */
+char *nn_floats_to_base64 (const float *v, gsize n);
+
 /* The JSON document (UTF-8, NUL-terminated; free with g_free). */
 char *nn_project_to_data (const nn_project *p, gsize *length);
 /* Parses and validates a document; name prefixes every message. */

@@ -165,8 +165,8 @@ _pytorch_data_json (exporter *e, const nn_dataset *ds, const nn_split *split, co
   json_builder_set_member_name (b, "normalisation");
   if (ds->store == NN_STORE_F32 && ds->mean != NULL)
     {
-      g_autofree char *mean = _pytorch_floats_base64 (ds->mean, size);
-      g_autofree char *inv_std = _pytorch_floats_base64 (ds->inv_std, size);
+      g_autofree char *mean = nn_floats_to_base64 (ds->mean, size);
+      g_autofree char *inv_std = nn_floats_to_base64 (ds->inv_std, size);
 
       json_builder_begin_object (b);
       json_builder_set_member_name (b, "mean");

@@ -111,11 +111,10 @@ gboolean _pytorch_write_model (exporter *e, GString *s, GError **error);
  * (pytorch-export-classes.c). */
 void _pytorch_append_classes (const exporter *e, GString *s);
 
-/* Weights (pytorch-export-weights.c): little-endian floats as base64;
- * torch's state_dict name of a weight tensor of x; the project's weights
- * and state as the weights file, or NULL with an error when they no longer
- * fit the graph. */
-char *_pytorch_floats_base64 (const float *v, gsize n);
+/* Weights (pytorch-export-weights.c): torch's state_dict name of a weight
+ * tensor of x; the project's weights and state as the weights file, or
+ * NULL with an error when they no longer fit the graph. (Tensors are
+ * written with nn_floats_to_base64, as a project file holds them.) */
 char *_pytorch_torch_key (const ex_node *x, const char *name);
 JsonNode *_pytorch_weights_json (exporter *e, GError **error);
 

@@ -10,20 +10,6 @@
 #include "error.h"
 #include "io/pytorch-export-private.h"
 
-char *
-_pytorch_floats_base64 (const float *v, gsize n)
-{
-  g_autofree guint32 *le = g_new (guint32, MAX (n, 1));
-
-  for (gsize i = 0; i < n; i++)
-    {
-      guint32 bits;
-      memcpy (&bits, &v[i], sizeof bits);
-      le[i] = GUINT32_TO_LE (bits);
-    }
-  return g_base64_encode ((const guchar *) le, n * sizeof (guint32));
-}
-
 /* Torch's name for one of Layerlab's weight tensors of node x. */
 char *
 _pytorch_torch_key (const ex_node *x, const char *name)
@@ -41,7 +27,7 @@ _pytorch_torch_key (const ex_node *x, const char *name)
 static void
 add_tensor (JsonBuilder *b, const char *key, const nn_shape *shape, const float *data)
 {
-  g_autofree char *text = _pytorch_floats_base64 (data, nn_shape_size (shape));
+  g_autofree char *text = nn_floats_to_base64 (data, nn_shape_size (shape));
 
   json_builder_begin_object (b);
   json_builder_set_member_name (b, "key");
