@@ -1,8 +1,8 @@
 /* test-data-parallel.c — a training step split between threads by samples
  * (engine/model-parallel.c) gives the numbers of the layer-by-layer step up
  * to the rounding of the gradient sum, the same bits run after run, and
- * Dropout's masks exactly; shares that do not divide evenly, short batches
- * and models that cannot be split (BatchNorm) too. */
+ * Dropout's masks exactly; shares that do not divide evenly, short batches,
+ * the resampling layers, and models that cannot be split (BatchNorm) too. */
 #include <math.h>
 #include <string.h>
 
@@ -10,6 +10,7 @@
 #include "graph.h"
 #include "kernels/threads.h"
 #include "loss.h"
+#include "model-private.h"
 #include "templates.h"
 #include "trainer.h"
 
@@ -35,7 +36,8 @@ typedef struct
   float *g;   /* the last step's gradients */
   float *out; /* the last forward's outputs */
   gsize n_w, n_out;
-  nn_rng rng; /* the dropout stream after the steps */
+  nn_rng rng;     /* the dropout stream after the steps */
+  gboolean split; /* the last forward shared its samples between threads */
 } Run;
 
 static void
@@ -85,6 +87,7 @@ train (const nn_graph *graph, int batch, int last, int steps, int threads, Run *
       double loss;
 
       nn_model_forward (m, x, n, TRUE, &r->rng);
+      r->split = m->split_threads > 0;
       out = fused ? nn_model_logits (m) : nn_model_output (m);
       loss = nn_loss_compute (NN_LOSS_CROSS_ENTROPY, out, n, k, labels, NULL, d_out);
       g_assert_true (isfinite (loss));
@@ -128,7 +131,7 @@ relative_difference (const float *a, const float *b, gsize n)
 
 /* One thread against `threads`, and `threads` against itself. */
 static void
-check (const nn_graph *g, int batch, int last, int threads)
+check (const nn_graph *g, int batch, int last, int threads, gboolean splits)
 {
   Run one = { 0 }, split = { 0 }, again = { 0 };
 
@@ -136,6 +139,7 @@ check (const nn_graph *g, int batch, int last, int threads)
   train (g, batch, last, 4, threads, &split);
   train (g, batch, last, 4, threads, &again);
 
+  g_assert_cmpint (split.split, ==, splits);
   g_assert_cmpuint (one.n_w, ==, split.n_w);
   g_assert_cmpfloat (relative_difference (one.w, split.w, one.n_w), <, 1e-5);
   g_assert_cmpfloat (relative_difference (one.g, split.g, one.n_w), <, 1e-4);
@@ -159,7 +163,7 @@ test_lenet (void)
   g_autoptr (nn_graph) g = nn_template_build ("lenet", NULL, NULL);
 
   g_assert_nonnull (g);
-  check (g, 16, 0, 2);
+  check (g, 16, 0, 2, TRUE);
 }
 
 /* Two Dropouts: each thread's draws start where the layer-by-layer pass
@@ -171,7 +175,7 @@ test_dropout (void)
 
   insert (g, "flatten1", "dense1", "dropout", 0.3);
   insert (g, "relu3", "dense2", "dropout", 0.5);
-  check (g, 12, 0, 2);
+  check (g, 12, 0, 2, TRUE);
 }
 
 /* 9 samples on 2 threads (5 + 4), a short last batch of 5 on 3 threads
@@ -182,9 +186,26 @@ test_uneven (void)
   g_autoptr (nn_graph) g = nn_template_build ("lenet", NULL, NULL);
 
   insert (g, "relu3", "dense2", "dropout", 0.5);
-  check (g, 9, 0, 2);
-  check (g, 10, 5, 3);
-  check (g, 10, 2, 3);
+  check (g, 9, 0, 2, TRUE);
+  check (g, 10, 5, 3, TRUE);
+  check (g, 10, 2, 3, TRUE);
+}
+
+/* Resize2D (bicubic, shrinking) and UpSampling2D are per sample: they
+ * split like the rest. */
+static void
+test_resampling (void)
+{
+  g_autoptr (nn_graph) g = nn_template_build ("lenet", NULL, NULL);
+  const nn_node *n;
+
+  insert (g, "maxpool2d1", "conv2d2", "resize2d", 0);
+  n = nn_graph_lookup_name (g, "resize2d1");
+  g_assert_nonnull (n);
+  g_assert_true (nn_graph_set_param (g, n->id, "height", 11, NULL));
+  g_assert_true (nn_graph_set_param (g, n->id, "interpolation", 2, NULL));
+  insert (g, "resize2d1", "conv2d2", "upsampling2d", 0);
+  check (g, 9, 0, 2, TRUE);
 }
 
 /* BatchNorm couples the samples while training: the model runs layer by
@@ -195,7 +216,7 @@ test_batchnorm (void)
   g_autoptr (nn_graph) g = nn_template_build ("lenet", NULL, NULL);
 
   insert (g, "dense1", "relu3", "batchnorm", 0);
-  check (g, 8, 0, 2);
+  check (g, 8, 0, 2, FALSE);
 }
 
 /* Input (a sequence of 6 steps of 4 features) → `kind` → Dense 3: the
@@ -228,7 +249,7 @@ test_recurrent (void)
     {
       g_autoptr (nn_graph) g = recurrent_graph (kinds[i]);
 
-      check (g, 7, 0, 2);
+      check (g, 7, 0, 2, TRUE);
     }
 }
 
@@ -278,6 +299,7 @@ main (int argc, char **argv)
   g_test_add_func ("/engine/data-parallel/lenet", test_lenet);
   g_test_add_func ("/engine/data-parallel/dropout", test_dropout);
   g_test_add_func ("/engine/data-parallel/uneven", test_uneven);
+  g_test_add_func ("/engine/data-parallel/resampling", test_resampling);
   g_test_add_func ("/engine/data-parallel/batchnorm", test_batchnorm);
   g_test_add_func ("/engine/data-parallel/recurrent", test_recurrent);
   g_test_add_func ("/engine/data-parallel/trainer", test_trainer);
