@@ -20,7 +20,10 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-CASES = [("mlp", 32), ("seed-cnn", 32), ("lenet", 32), ("seed-cnn", 128), ("char-lstm", 64)]
+CASES = [("mlp", 32), ("seed-cnn", 32), ("lenet", 32), ("seed-cnn", 128), ("char-lstm", 64),
+         ("depthwise", 64)]
+# Models that are no template: Layerlab reads them from bench/models/.
+MODEL_FILES = {"depthwise": HERE / "models" / "depthwise.layerlab"}
 TIME = "/usr/bin/time"
 TORCH_PYTHON = "/usr/bin/python3"
 
@@ -83,17 +86,18 @@ def main():
     for model, batch in CASES:
         if a.only and model != a.only:
             continue
-        common = ["--model", model, "--batch", str(batch), "--steps", str(a.steps),
-                  "--windows", str(a.windows)]
+        common = ["--batch", str(batch), "--steps", str(a.steps), "--windows", str(a.windows)]
         row = {"model": model, "batch": batch}
         try:
+            cli_model = ["--model", str(MODEL_FILES.get(model, model))]
             row["layerlab"], row["layerlab_rss"] = run_json(
-                [a.cli, "bench"] + common + ["--threads", str(a.threads), "--json"], default_env)
+                [a.cli, "bench"] + cli_model + common + ["--threads", str(a.threads), "--json"],
+                default_env)
         except RuntimeError as e:
             row["layerlab"], row["layerlab_rss"] = None, None
             row["error"] = str(e)
         if torch_ok:
-            torch_cmd = [TORCH_PYTHON, str(HERE / "torch_bench.py")] + common
+            torch_cmd = [TORCH_PYTHON, str(HERE / "torch_bench.py"), "--model", model] + common
             row["torch"], row["torch_rss"] = run_json(torch_cmd, default_env)
             row["tuned"], row["tuned_rss"] = run_json(torch_cmd + ["--threads", "2"], tuned_env)
         rows.append(row)

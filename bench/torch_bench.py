@@ -28,6 +28,13 @@ def build(model):
             nn.Linear(120, 84), nn.ReLU(), nn.Linear(84, 10))
     if model in ("char-lstm", "char-gru"):
         return CharRNN(nn.LSTM if model == "char-lstm" else nn.GRU)
+    if model == "depthwise":
+        # bench/models/depthwise.layerlab: two MobileNet-style depthwise 3×3
+        # convolutions (the second with stride 2) on 32 channels.
+        return nn.Sequential(
+            nn.Conv2d(32, 32, 3, padding=1, groups=32), nn.ReLU(),
+            nn.Conv2d(32, 32, 3, stride=2, padding=1, groups=32), nn.ReLU(),
+            nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(32, 10))
     raise SystemExit(f"unknown model {model}")
 
 
@@ -49,7 +56,7 @@ class CharRNN(nn.Module):
 def make_input(model, batch):
     if model in ("char-lstm", "char-gru"):
         return torch.randint(0, 64, (batch, 16))
-    return torch.rand(batch, 1, 28, 28)
+    return torch.rand(batch, 32 if model == "depthwise" else 1, 28, 28)
 
 
 def main():

@@ -15,6 +15,7 @@
 #include "io/onnx-export.h"
 #include "io/onnx-import.h"
 #include "io/pytorch-export.h"
+#include "kernels/threads.h"
 #include "layer-check.h"
 #include "trainer.h"
 
@@ -46,6 +47,12 @@ test_gradient_conv (void)
   layer_desc_make (&d, "conv2d", "filters=6", "kernel=3", "groups=3", "padding=explicit", "pad=1",
                    NULL);
   check_gradient (&d, nn_shape_3d (3, 4, 5), 5);
+  /* depthwise, dilated and strided with kh≠kw, sh≠sw, ph≠pw: every offset
+   * the direct depthwise path computes */
+  layer_desc_make (&d, "conv2d", "filters=2", "groups=2", "kernel=3", "kernel_width=2",
+                   "dilation=2", "stride=2", "stride_width=3", "padding=explicit", "pad=1",
+                   "pad_width=2", NULL);
+  check_gradient (&d, nn_shape_3d (2, 9, 8), 10);
   layer_desc_make (&d, "conv2d", "filters=2", "kernel=3", "kernel_width=1", "dilation=2",
                    "stride=2", "padding=explicit", "pad=1", "pad_width=0", NULL);
   check_gradient (&d, nn_shape_3d (1, 9, 4), 6);
@@ -143,6 +150,36 @@ test_depthwise_values (void)
   g_assert_cmpfloat (r->out[0], ==, 4.0f);
   g_assert_cmpfloat (r->out[9 + 4], ==, 18.0f);
   g_assert_cmpfloat (r->out[9 + 1], ==, 12.0f);
+  layer_run_free (r);
+}
+
+/* The direct depthwise path sums every output, dW and dX element on one
+ * thread in a fixed order: two threads give the bits of one. The layer is
+ * big enough for its loops to go parallel (NN_PARALLEL_MIN). */
+static void
+test_depthwise_threads (void)
+{
+  nn_layer_desc d;
+  nn_shape in = nn_shape_3d (6, 20, 20);
+  layer_run *r;
+  g_autofree float *out = NULL, *d_in = NULL, *dw = NULL;
+
+  layer_desc_make (&d, "conv2d", "filters=12", "kernel=3", "groups=6", "stride=2", "dilation=2",
+                   "padding=same", NULL);
+  r = layer_run_new (&d, &in, 1, 4, 11);
+  nn_threads_set (1);
+  layer_run_forward (r);
+  layer_run_backward (r);
+  out = g_memdup2 (r->out, r->out_len * sizeof (float));
+  d_in = g_memdup2 (r->d_in[0], r->in_len[0] * sizeof (float));
+  dw = g_memdup2 (r->dw, r->w_len * sizeof (float));
+  nn_threads_set (2);
+  layer_run_forward (r);
+  layer_run_backward (r);
+  nn_threads_set (0);
+  g_assert_cmpmem (r->out, r->out_len * sizeof (float), out, r->out_len * sizeof (float));
+  g_assert_cmpmem (r->d_in[0], r->in_len[0] * sizeof (float), d_in, r->in_len[0] * sizeof (float));
+  g_assert_cmpmem (r->dw, r->w_len * sizeof (float), dw, r->w_len * sizeof (float));
   layer_run_free (r);
 }
 
@@ -351,6 +388,7 @@ main (int argc, char **argv)
   g_test_add_func ("/engine/conv-forms/output-shapes", test_output_shapes);
   g_test_add_func ("/engine/conv-forms/groups-layout", test_groups_layout);
   g_test_add_func ("/engine/conv-forms/depthwise-values", test_depthwise_values);
+  g_test_add_func ("/engine/conv-forms/depthwise-threads", test_depthwise_threads);
   g_test_add_func ("/engine/conv-forms/infer-errors", test_infer_errors);
   g_test_add_func ("/engine/conv-forms/onnx-round-trip", test_onnx_round_trip);
   g_test_add_func ("/engine/conv-forms/pytorch-script", test_pytorch_script);
