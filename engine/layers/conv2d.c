@@ -18,9 +18,7 @@
  * for dcols) and the product [F × N·OH·OW] before it is laid out as NCHW.
  *
  * Depthwise layers (one input channel per group, as in MobileNet) skip all
- * that: G GEMMs of F/G × N·OH·OW × kh·kw are too thin to be fast, while
- * sliding each filter's few taps over its own channel's plane directly is
- * cheap and needs no scratch. */
+ * that for kernels/depthwise.h, which needs no scratch. */
 #include "config.h"
 
 #include <glib/gi18n-lib.h>
@@ -28,6 +26,7 @@
 
 #include "error.h"
 #include "init.h"
+#include "kernels/depthwise.h"
 #include "kernels/gemm.h"
 #include "kernels/im2col.h"
 #include "kernels/reduce.h"
@@ -238,191 +237,6 @@ conv2d_init (const nn_layer_desc *d, const nn_shape *in, const nn_shape *out, nn
     memset (w + n, 0, sizeof (float) * f);
 }
 
-/* The outputs o in [*lo, *hi) whose tap o·s + off falls inside [0, in):
- * outside that span the tap reads padding, which adds nothing. */
-static void
-tap_span (int off, int s, int in, int out, int *lo, int *hi)
-{
-  const int first = off < 0 ? (-off + s - 1) / s : 0;
-  const int end = off < in ? (in - 1 - off) / s + 1 : 0;
-
-  *lo = MIN (first, out);
-  *hi = MAX (MIN (end, out), *lo);
-}
-
-/* y (OH×OW, holding the bias) += the kh×kw taps w slid over the plane x. */
-static void
-depthwise_plane_forward (const nn_conv_geom *g, const float *w, const float *x, float *y)
-{
-  for (int ki = 0; ki < g->kh; ki++)
-    {
-      const int offy = ki * g->dh - g->pt;
-      int y0, y1;
-
-      tap_span (offy, g->sh, g->h, g->oh, &y0, &y1);
-      for (int kj = 0; kj < g->kw; kj++)
-        {
-          const int offx = kj * g->dw - g->pl, sw = g->sw;
-          const float wt = w[ki * g->kw + kj];
-          int x0, x1;
-
-          tap_span (offx, sw, g->w, g->ow, &x0, &x1);
-          for (int oy = y0; oy < y1; oy++)
-            {
-              const float *src = x + (long) (oy * g->sh + offy) * g->w + offx;
-              float *dst = y + (long) oy * g->ow;
-
-              if (sw == 1)
-                for (int ox = x0; ox < x1; ox++)
-                  dst[ox] += wt * src[ox];
-              else
-                for (int ox = x0; ox < x1; ox++)
-                  dst[ox] += wt * src[ox * sw];
-            }
-        }
-    }
-}
-
-/* Output plane (n, fi) reads input plane (n, fi / fg). */
-static void
-depthwise_forward (nn_layer_ctx *c, const nn_conv_geom *g)
-{
-  const int f = nn_param_int (c->desc, P_FILTERS), fg = f / g->c;
-  const long kk = (long) g->kh * g->kw, plane = (long) g->oh * g->ow;
-  const long in_plane = (long) g->h * g->w, jobs = (long) c->batch * f;
-  const float *bias = nn_param_bool (c->desc, P_USE_BIAS) ? c->w + f * kk : NULL;
-
-#pragma omp parallel for num_threads(nn_threads_get()) if (jobs * plane * kk > NN_PARALLEL_MIN)
-  for (long job = 0; job < jobs; job++)
-    {
-      const long n = job / f, fi = job % f;
-      float *y = c->out + job * plane;
-      const float b = bias ? bias[fi] : 0.0f;
-
-      for (long p = 0; p < plane; p++)
-        y[p] = b;
-      depthwise_plane_forward (g, c->w + fi * kk, c->in[0] + (n * g->c + fi / fg) * in_plane, y);
-    }
-}
-
-/* acc[kh·kw × OW] += for each tap, column by column, dy · the input pixels
- * the tap reads: summed over whole columns later, so that the inner loop is
- * a plain vectorisable multiply-add, not a reduction. */
-static void
-depthwise_plane_grad (const nn_conv_geom *g, const float *x, const float *dy, float *acc)
-{
-  for (int ki = 0; ki < g->kh; ki++)
-    {
-      const int offy = ki * g->dh - g->pt;
-      int y0, y1;
-
-      tap_span (offy, g->sh, g->h, g->oh, &y0, &y1);
-      for (int kj = 0; kj < g->kw; kj++)
-        {
-          const int offx = kj * g->dw - g->pl, sw = g->sw;
-          float *a = acc + (long) (ki * g->kw + kj) * g->ow;
-          int x0, x1;
-
-          tap_span (offx, sw, g->w, g->ow, &x0, &x1);
-          for (int oy = y0; oy < y1; oy++)
-            {
-              const float *src = x + (long) (oy * g->sh + offy) * g->w + offx;
-              const float *d = dy + (long) oy * g->ow;
-
-              if (sw == 1)
-                for (int ox = x0; ox < x1; ox++)
-                  a[ox] += d[ox] * src[ox];
-              else
-                for (int ox = x0; ox < x1; ox++)
-                  a[ox] += d[ox] * src[ox * sw];
-            }
-        }
-    }
-}
-
-/* dx (H×W) += the taps w spread back from dy, the adjoint of the forward. */
-static void
-depthwise_plane_backward (const nn_conv_geom *g, const float *w, const float *dy, float *dx)
-{
-  for (int ki = 0; ki < g->kh; ki++)
-    {
-      const int offy = ki * g->dh - g->pt;
-      int y0, y1;
-
-      tap_span (offy, g->sh, g->h, g->oh, &y0, &y1);
-      for (int kj = 0; kj < g->kw; kj++)
-        {
-          const int offx = kj * g->dw - g->pl, sw = g->sw;
-          const float wt = w[ki * g->kw + kj];
-          int x0, x1;
-
-          tap_span (offx, sw, g->w, g->ow, &x0, &x1);
-          for (int oy = y0; oy < y1; oy++)
-            {
-              float *dst = dx + (long) (oy * g->sh + offy) * g->w + offx;
-              const float *src = dy + (long) oy * g->ow;
-
-              if (sw == 1)
-                for (int ox = x0; ox < x1; ox++)
-                  dst[ox] += wt * src[ox];
-              else
-                for (int ox = x0; ox < x1; ox++)
-                  dst[ox * sw] += wt * src[ox];
-            }
-        }
-    }
-}
-
-/* Every sum has one owner thread and a fixed order: dW and dbias per
- * filter, samples in turn; dX per input plane, its filters in turn. */
-static void
-depthwise_backward (nn_layer_ctx *c, const nn_conv_geom *g)
-{
-  const int f = nn_param_int (c->desc, P_FILTERS), fg = f / g->c;
-  const long kk = (long) g->kh * g->kw, plane = (long) g->oh * g->ow;
-  const long in_plane = (long) g->h * g->w, work = (long) c->batch * f * plane * kk;
-  float *db = nn_param_bool (c->desc, P_USE_BIAS) ? c->dw + f * kk : NULL;
-
-#pragma omp parallel for num_threads(nn_threads_get()) if (work > NN_PARALLEL_MIN)
-  for (int fi = 0; fi < f; fi++)
-    {
-      const float *x = c->in[0] + (long) (fi / fg) * in_plane;
-      const float *dy = c->d_out + fi * plane;
-      const long x_step = (long) g->c * in_plane, dy_step = (long) f * plane;
-      float *acc = g_new0 (float, kk * g->ow);
-
-      for (int n = 0; n < c->batch; n++)
-        depthwise_plane_grad (g, x + n * x_step, dy + n * dy_step, acc);
-      for (long t = 0; t < kk; t++)
-        c->dw[fi * kk + t] = nn_sum_floats (acc + t * g->ow, g->ow);
-      g_free (acc);
-      if (db)
-        {
-          double sum = 0.0;
-
-          for (int n = 0; n < c->batch; n++)
-            sum += nn_sum_floats (dy + n * dy_step, plane);
-          db[fi] = (float) sum;
-        }
-    }
-  if (c->d_in[0] == NULL)
-    return;
-  const long jobs = (long) c->batch * g->c;
-#pragma omp parallel for num_threads(nn_threads_get()) if (work > NN_PARALLEL_MIN)
-  for (long job = 0; job < jobs; job++)
-    {
-      const long n = job / g->c, ci = job % g->c;
-
-      for (int j = 0; j < fg; j++)
-        {
-          const long fi = ci * fg + j;
-
-          depthwise_plane_backward (g, c->w + fi * kk, c->d_out + (n * f + fi) * plane,
-                                    c->d_in[0] + job * in_plane);
-        }
-    }
-}
-
 static void
 conv2d_forward (nn_layer_ctx *c)
 {
@@ -435,17 +249,17 @@ conv2d_forward (nn_layer_ctx *c)
   const float *bias;
 
   conv_geom (c->desc, &c->in_shape[0], &g);
-  if (is_depthwise (c->desc, &c->in_shape[0]))
-    {
-      depthwise_forward (c, &g);
-      return;
-    }
   rows = nn_conv_geom_rows (&g);
   rg = rows / groups;
+  bias = c->w + (gsize) f * rg;
+  if (is_depthwise (c->desc, &c->in_shape[0]))
+    {
+      nn_depthwise_forward (&g, c->batch, f, c->in[0], c->w, use_bias ? bias : NULL, c->out);
+      return;
+    }
   plane = (long) g.oh * g.ow;
   cols = plane * c->batch;
   prod = col + rows * cols;
-  bias = c->w + (gsize) f * rg;
 
   nn_im2col (&g, c->batch, c->in[0], col);
   for (int gi = 0; gi < groups; gi++)
@@ -477,13 +291,15 @@ conv2d_backward (nn_layer_ctx *c)
   float *col = c->scratch, *dprod;
 
   conv_geom (c->desc, &c->in_shape[0], &g);
-  if (is_depthwise (c->desc, &c->in_shape[0]))
-    {
-      depthwise_backward (c, &g);
-      return;
-    }
   rows = nn_conv_geom_rows (&g);
   rg = rows / groups;
+  if (is_depthwise (c->desc, &c->in_shape[0]))
+    {
+      nn_depthwise_backward (&g, c->batch, f, c->in[0], c->w, c->d_out, c->dw,
+                             nn_param_bool (c->desc, P_USE_BIAS) ? c->dw + f * rg : NULL,
+                             c->d_in[0]);
+      return;
+    }
   plane = (long) g.oh * g.ow;
   cols = plane * c->batch;
   dprod = col + rows * cols;

@@ -53,6 +53,10 @@ test_gradient_conv (void)
                    "dilation=2", "stride=2", "stride_width=3", "padding=explicit", "pad=1",
                    "pad_width=2", NULL);
   check_gradient (&d, nn_shape_3d (2, 9, 8), 10);
+  /* depthwise where the last rows and columns are read by no output */
+  layer_desc_make (&d, "conv2d", "filters=4", "groups=2", "kernel=2", "stride=3", "padding=valid",
+                   NULL);
+  check_gradient (&d, nn_shape_3d (2, 7, 9), 12);
   layer_desc_make (&d, "conv2d", "filters=2", "kernel=3", "kernel_width=1", "dilation=2",
                    "stride=2", "padding=explicit", "pad=1", "pad_width=0", NULL);
   check_gradient (&d, nn_shape_3d (1, 9, 4), 6);
