@@ -1,6 +1,6 @@
 /* trainer-private.h — the trainer's state, shared by trainer.c (the loop,
- * supervised and autoencoder steps, the worker) and trainer-gan.c (the GAN's
- * setup and batch). Not public API. */
+ * supervised and autoencoder steps), trainer-worker.c (the thread) and
+ * trainer-gan.c (the GAN's setup and batch). Not public API. */
 #pragma once
 
 #include "trainer.h"
@@ -77,6 +77,12 @@ nn_trainer *_nn_trainer_alloc (nn_dataset *ds, const nn_trainer_config *c, GErro
  * schedule, the random streams, the optimizer over `model` and the buffers of
  * the divergence guard. */
 gboolean _nn_trainer_prepare (nn_trainer *t, double val_fraction, GError **error);
+/* Ends the run: evaluates the test part (unless evaluate_test is FALSE)
+ * and reports done with message, which it takes. */
+void _nn_trainer_finish (nn_trainer *t, nn_done_reason reason, char *message,
+                         gboolean evaluate_test, nn_train_callback cb, gpointer user_data);
+/* Stops the worker, if one runs, without evaluating: for nn_trainer_free. */
+void _nn_trainer_abort_worker (nn_trainer *t);
 
 /* trainer-gan.c: one GAN batch on the samples idx[0..n), leaving the two
  * losses (not finite: the run diverged). */

@@ -1,6 +1,6 @@
-/* trainer.c — one training run: the mini-batch step, the synchronous fit
- * loop on top of it, and the worker thread the window drives through a
- * command queue and an event queue. */
+/* trainer.c — one training run: the mini-batch step and the synchronous
+ * fit loop on top of it. The worker thread the window drives is in
+ * trainer-worker.c. */
 #include "config.h"
 
 #include <glib/gi18n-lib.h>
@@ -15,15 +15,6 @@
  * (besides every epoch end): often enough to lose little work, rarely
  * enough to cost nothing. */
 #define GOOD_EVERY 50
-
-enum
-{
-  CMD_PAUSE = 1, /* GAsyncQueue cannot hold NULL */
-  CMD_RESUME,
-  CMD_STEP,
-  CMD_STOP,
-  CMD_ABORT, /* stop without evaluating: the trainer is being freed */
-};
 
 void
 nn_trainer_config_init (nn_trainer_config *c)
@@ -295,14 +286,12 @@ nn_trainer_new (const nn_graph *graph, nn_dataset *ds, const nn_trainer_config *
   return g_steal_pointer (&t);
 }
 
-static void stop_worker (nn_trainer *t, int how);
-
 void
 nn_trainer_free (nn_trainer *t)
 {
   if (t == NULL)
     return;
-  stop_worker (t, CMD_ABORT);
+  _nn_trainer_abort_worker (t);
   nn_model_free (t->model);
   nn_optimizer_free (t->opt);
   nn_split_clear (&t->split);
@@ -438,10 +427,9 @@ keep_good_weights (nn_trainer *t)
     nn_model_copy_weights_to (t->model, t->good);
 }
 
-/* Ends the run: evaluates the test part and reports done. */
-static void
-finish (nn_trainer *t, nn_done_reason reason, char *message, gboolean evaluate_test,
-        nn_train_callback cb, gpointer user_data)
+void
+_nn_trainer_finish (nn_trainer *t, nn_done_reason reason, char *message, gboolean evaluate_test,
+                    nn_train_callback cb, gpointer user_data)
 {
   nn_train_event e;
   nn_metrics m;
@@ -537,26 +525,27 @@ end_epoch (nn_trainer *t, nn_train_callback cb, gpointer user_data)
       else if (++t->bad_epochs >= t->c.patience)
         {
           nn_model_copy_weights_from (t->model, t->best);
-          finish (t, NN_DONE_EARLY_STOPPED,
-                  g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                                "Stopped early: the validation loss did not "
-                                                "improve for %d epoch. The weights of epoch %d, "
-                                                "the best, were kept.",
-                                                "Stopped early: the validation loss did not "
-                                                "improve for %d epochs. The weights of epoch %d, "
-                                                "the best, were kept.",
-                                                t->c.patience),
-                                   t->c.patience, t->epoch - t->bad_epochs),
-                  TRUE, cb, user_data);
+          _nn_trainer_finish (
+            t, NN_DONE_EARLY_STOPPED,
+            g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                          "Stopped early: the validation loss did not "
+                                          "improve for %d epoch. The weights of epoch %d, "
+                                          "the best, were kept.",
+                                          "Stopped early: the validation loss did not "
+                                          "improve for %d epochs. The weights of epoch %d, "
+                                          "the best, were kept.",
+                                          t->c.patience),
+                             t->c.patience, t->epoch - t->bad_epochs),
+            TRUE, cb, user_data);
           return;
         }
     }
   if (t->epoch >= t->c.epochs)
-    finish (t, NN_DONE_FINISHED,
-            g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Finished %d epoch.",
-                                          "Finished %d epochs.", t->c.epochs),
-                             t->c.epochs),
-            TRUE, cb, user_data);
+    _nn_trainer_finish (t, NN_DONE_FINISHED,
+                        g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Finished %d epoch.",
+                                                      "Finished %d epochs.", t->c.epochs),
+                                         t->c.epochs),
+                        TRUE, cb, user_data);
 }
 
 static void
@@ -567,13 +556,14 @@ diverged (nn_trainer *t, nn_train_callback cb, gpointer user_data)
   nn_model_copy_weights_from (t->model, t->good);
   g_ascii_formatd (lr, sizeof lr, "%g", t->lr);
   g_ascii_formatd (lower, sizeof lower, "%g", t->c.lr / 10);
-  finish (t, NN_DONE_DIVERGED,
-          g_strdup_printf (_ ("Training diverged at epoch %d, batch %d: the loss is no longer a "
-                              "number. The last good weights were restored. The learning rate "
-                              "(%s) is probably too high: lower it, e.g. to %s, or turn on "
-                              "gradient clipping."),
-                           t->epoch + 1, t->batch + 1, lr, lower),
-          TRUE, cb, user_data);
+  _nn_trainer_finish (
+    t, NN_DONE_DIVERGED,
+    g_strdup_printf (_ ("Training diverged at epoch %d, batch %d: the loss is no longer a "
+                        "number. The last good weights were restored. The learning rate "
+                        "(%s) is probably too high: lower it, e.g. to %s, or turn on "
+                        "gradient clipping."),
+                     t->epoch + 1, t->batch + 1, lr, lower),
+    TRUE, cb, user_data);
 }
 
 gboolean
@@ -726,7 +716,7 @@ nn_trainer_fit (nn_trainer *t, nn_train_callback cb, gpointer user_data, GCancel
     {
       if (g_cancellable_is_cancelled (cancellable))
         {
-          finish (t, NN_DONE_STOPPED, g_strdup (_ ("Stopped.")), TRUE, cb, user_data);
+          _nn_trainer_finish (t, NN_DONE_STOPPED, g_strdup (_ ("Stopped.")), TRUE, cb, user_data);
           break;
         }
       nn_trainer_step (t, cb, user_data);
@@ -739,208 +729,5 @@ nn_trainer_fit (nn_trainer *t, nn_train_callback cb, gpointer user_data, GCancel
                    t->c.lr, t->c.lr / 10);
       return FALSE;
     }
-  return TRUE;
-}
-
-/* --- Worker thread ------------------------------------------------------ */
-
-/* Runs on the worker: queue a copy. */
-static void
-queue_event (const nn_train_event *e, gpointer user_data)
-{
-  nn_trainer *t = user_data;
-  nn_train_event *copy = nn_train_event_copy (e);
-
-  g_mutex_lock (&t->events_lock);
-  g_ptr_array_add (t->events, copy);
-  g_mutex_unlock (&t->events_lock);
-}
-
-static gpointer
-worker (gpointer data)
-{
-  nn_trainer *t = data;
-  gboolean paused = g_atomic_int_get (&t->paused);
-
-  while (TRUE)
-    {
-      gpointer cmd;
-      gboolean one = FALSE, stop = FALSE, abort = FALSE;
-
-      /* apply every waiting command; when paused, wait for one */
-      while ((cmd = paused ? g_async_queue_pop (t->commands)
-                           : g_async_queue_try_pop (t->commands)) != NULL)
-        {
-          switch (GPOINTER_TO_INT (cmd))
-            {
-              case CMD_PAUSE:
-                paused = TRUE;
-                break;
-              case CMD_RESUME:
-                paused = FALSE;
-                break;
-              case CMD_STEP:
-                one = TRUE;
-                break;
-              case CMD_STOP:
-                stop = TRUE;
-                break;
-              case CMD_ABORT:
-                stop = abort = TRUE;
-                break;
-            }
-          if (stop || one || !paused)
-            break;
-        }
-
-      g_mutex_lock (&t->lock);
-      if (stop)
-        finish (t, NN_DONE_STOPPED, g_strdup (_ ("Stopped.")), !abort, queue_event, t);
-      else if (!paused || one)
-        nn_trainer_step (t, queue_event, t);
-      g_mutex_unlock (&t->lock);
-
-      if (t->notify)
-        t->notify (t->notify_data);
-      if (t->done)
-        break;
-    }
-  g_atomic_int_set (&t->running, FALSE);
-  return NULL;
-}
-
-gboolean
-nn_trainer_start (nn_trainer *t, gboolean paused, nn_notify_func notify, gpointer user_data,
-                  GError **error)
-{
-  if (t->thread != NULL || t->done)
-    {
-      g_set_error (error, NN_ERROR, NN_ERROR_INVALID,
-                   t->done ? _ ("This training run has finished; start a new one")
-                           : _ ("This training run is already going"));
-      return FALSE;
-    }
-  t->notify = notify;
-  t->notify_data = user_data;
-  g_atomic_int_set (&t->paused, paused);
-  g_atomic_int_set (&t->running, TRUE);
-  t->thread = g_thread_try_new ("layerlab-train", worker, t, error);
-  if (t->thread == NULL)
-    {
-      g_atomic_int_set (&t->running, FALSE);
-      return FALSE;
-    }
-  return TRUE;
-}
-
-void
-nn_trainer_pause (nn_trainer *t)
-{
-  g_atomic_int_set (&t->paused, TRUE);
-  g_async_queue_push (t->commands, GINT_TO_POINTER (CMD_PAUSE));
-}
-
-void
-nn_trainer_resume (nn_trainer *t)
-{
-  g_atomic_int_set (&t->paused, FALSE);
-  g_async_queue_push (t->commands, GINT_TO_POINTER (CMD_RESUME));
-}
-
-void
-nn_trainer_step_paused (nn_trainer *t)
-{
-  g_async_queue_push (t->commands, GINT_TO_POINTER (CMD_STEP));
-}
-
-static void
-stop_worker (nn_trainer *t, int how)
-{
-  if (t->thread == NULL)
-    return;
-  g_async_queue_push (t->commands, GINT_TO_POINTER (how));
-  g_thread_join (t->thread);
-  t->thread = NULL;
-  /* commands that arrived after the run ended are moot */
-  while (g_async_queue_try_pop (t->commands) != NULL)
-    ;
-}
-
-void
-nn_trainer_stop (nn_trainer *t)
-{
-  stop_worker (t, CMD_STOP);
-}
-
-gboolean
-nn_trainer_is_running (nn_trainer *t)
-{
-  return g_atomic_int_get (&t->running);
-}
-
-gboolean
-nn_trainer_is_paused (nn_trainer *t)
-{
-  return g_atomic_int_get (&t->running) && g_atomic_int_get (&t->paused);
-}
-
-GPtrArray *
-nn_trainer_pop_events (nn_trainer *t)
-{
-  GPtrArray *fresh = g_ptr_array_new_with_free_func ((GDestroyNotify) nn_train_event_free);
-  GPtrArray *out;
-
-  g_mutex_lock (&t->events_lock);
-  out = t->events;
-  t->events = fresh;
-  g_mutex_unlock (&t->events_lock);
-  return out;
-}
-
-float *
-nn_trainer_snapshot_weights (nn_trainer *t, gsize *n)
-{
-  gsize size = nn_model_snapshot_size (t->model);
-  float *copy = nn_alloc_floats (size);
-
-  if (copy == NULL)
-    {
-      *n = 0;
-      return NULL;
-    }
-  g_mutex_lock (&t->lock);
-  nn_model_copy_weights_to (t->model, copy);
-  g_mutex_unlock (&t->lock);
-  *n = size;
-  return copy;
-}
-
-gboolean
-nn_trainer_reconstruct (nn_trainer *t, const int *idx, int n, float *out)
-{
-  gsize in_size = nn_dataset_input_size (t->ds);
-  int batch = nn_model_batch (t->model);
-  float *x;
-
-  if (t->c.mode != NN_MODE_AUTOENCODER)
-    return FALSE;
-  x = nn_alloc_floats (in_size * (gsize) batch);
-  if (x == NULL)
-    return FALSE;
-  g_mutex_lock (&t->lock);
-  for (int start = 0; start < n; start += batch)
-    {
-      int b = MIN (batch, n - start);
-      float *dst = out + (gsize) start * in_size;
-
-      nn_dataset_gather (t->ds, idx + start, b, x, NULL, NULL);
-      nn_model_forward (t->model, x, b, FALSE, NULL);
-      memcpy (dst, nn_model_output (t->model), sizeof (float) * b * in_size);
-      if (t->c.loss == NN_LOSS_BCE)
-        for (gsize i = 0; i < (gsize) b * in_size; i++)
-          dst[i] = 1.0f / (1.0f + expf (-dst[i]));
-    }
-  g_mutex_unlock (&t->lock);
-  nn_free_floats (x);
   return TRUE;
 }
