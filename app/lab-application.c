@@ -124,7 +124,8 @@ lab_application_command_line (GApplication *app, GApplicationCommandLine *comman
   g_application_activate (app);
   window = LAB_WINDOW (gtk_application_get_active_window (GTK_APPLICATION (app)));
   argv = g_application_command_line_get_arguments (command_line, &argc);
-  /* `layerlab FILE.layerlab` opens a project; a data file becomes the dataset. */
+  /* `layerlab FILE.layerlab` opens a project, FILE.onnx is imported; a data
+   * file becomes the dataset. */
   if (argc > 1)
     {
       g_autoptr (GFile) file =

@@ -494,6 +494,15 @@ lab_model_page_set_graph (LabModelPage *self, nn_graph *graph)
   g_signal_emit (self, signals[GRAPH_CHANGED], 0);
 }
 
+void
+lab_model_page_lay_out (LabModelPage *self)
+{
+  g_return_if_fail (LAB_IS_MODEL_PAGE (self));
+  _lab_model_page_tidy_graph (self);
+  _lab_model_page_refresh (self);
+  _lab_model_page_show_all (self);
+}
+
 gboolean
 lab_model_page_is_valid (LabModelPage *self)
 {

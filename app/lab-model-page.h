@@ -26,6 +26,9 @@ const nn_graph *lab_model_page_get_graph (LabModelPage *self);
  * undo history: a new or opened project (for a GAN, call
  * lab_model_page_set_discriminator after it). */
 void lab_model_page_set_graph (LabModelPage *self, nn_graph *graph);
+/* Lays the cards out afresh as Tidy Layout does, but as no step to undo:
+ * for a model whose positions mean nothing here, such as an imported one. */
+void lab_model_page_lay_out (LabModelPage *self);
 /* Replaces the graph with a template built for the current dataset, as an
  * edit that can be undone. FALSE with the engine's message otherwise. */
 gboolean lab_model_page_use_template (LabModelPage *self, const char *id, GError **error);

@@ -121,6 +121,8 @@ static void
 adopt_imported (LabWindow *self, nn_project *project)
 {
   _lab_window_adopt_project (self, project, NULL);
+  /* the importer's layout knows nothing of how tall the cards are */
+  lab_model_page_lay_out (self->model_page);
   _lab_window_toast (self, _ ("Imported the model: train it, or look inside"));
 }
 

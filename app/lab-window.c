@@ -37,10 +37,16 @@ void
 lab_window_open_file (LabWindow *self, GFile *file)
 {
   g_autofree char *name = g_file_get_basename (file);
+  g_autofree char *lower = g_ascii_strdown (name, -1);
 
   if (g_str_has_suffix (name, ".layerlab"))
     {
       _lab_window_open_project (self, file);
+      return;
+    }
+  if (g_str_has_suffix (lower, ".onnx"))
+    {
+      _lab_window_import_onnx_from (self, file);
       return;
     }
   adw_view_stack_set_visible_child_name (self->stack, "data");

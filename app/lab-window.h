@@ -13,8 +13,9 @@ G_DECLARE_FINAL_TYPE (LabWindow, lab_window, LAB, WINDOW, AdwApplicationWindow)
 
 LabWindow *lab_window_new (LabApplication *app);
 
-/* Opens a .layerlab project, or loads any other file or folder as the
- * dataset (what dropping it on the window does). */
+/* Opens a .layerlab project, imports an .onnx model as a new project, or
+ * loads any other file or folder as the dataset (what dropping it on the
+ * window does). */
 void lab_window_open_file (LabWindow *self, GFile *file);
 
 /* What `layerlab --template NAME --data SPEC --train` asks for: loads the

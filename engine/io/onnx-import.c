@@ -208,7 +208,12 @@ topo_order (onnx_importer *im, const Onnx__GraphProto *g, GHashTable *defined, G
 }
 
 /* A simple layered layout: depth from the Input top to bottom, nodes of
- * one depth side by side, centred. */
+ * one depth side by side, centred. The steps leave room for the builder's
+ * cards (248 wide, 114 tall with two lines of settings) and its gaps; the
+ * window lays out afresh a model it imports, knowing each card's size. */
+#define LAYOUT_STEP_X 296.0
+#define LAYOUT_STEP_Y 170.0
+
 static void
 lay_out (onnx_importer *im)
 {
@@ -230,8 +235,9 @@ lay_out (onnx_importer *im)
       int k = GPOINTER_TO_INT (g_hash_table_lookup (placed, GINT_TO_POINTER (d)));
 
       g_hash_table_insert (placed, GINT_TO_POINTER (d), GINT_TO_POINTER (k + 1));
-      nn_graph_set_position (im->graph, node->id, 40.0 + 200.0 * (k - (count - 1) / 2.0) + 200.0,
-                             40.0 + 100.0 * d);
+      nn_graph_set_position (im->graph, node->id,
+                             40.0 + LAYOUT_STEP_X * (k - (count - 1) / 2.0 + 1.0),
+                             40.0 + LAYOUT_STEP_Y * d);
     }
 }
 
