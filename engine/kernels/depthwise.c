@@ -16,6 +16,9 @@ enum
 {
   DW_BLOCK = 8
 };
+/* The loops again for AVX2 with FMA, which the CPU picks when it has them:
+ * each tap is then one fused multiply-add per register (bench/README.md). */
+#define DW_CLONES __attribute__ ((target_clones ("arch=haswell", "default")))
 
 /* Four floats from s, s + stride, …, unaligned. */
 static inline dw_v4
@@ -87,7 +90,7 @@ dw_pad_dy (const nn_conv_geom *g, const dw_pad *pg, const float *dy, float *d)
 }
 
 /* y (OH×OW) = b + the kh×kw taps w slid over the padded plane p. */
-static void
+static DW_CLONES void
 depthwise_plane_forward (const nn_conv_geom *g, const dw_pad *pg, const float *w, float b,
                          const float *restrict p, float *restrict y)
 {
@@ -155,7 +158,7 @@ nn_depthwise_forward (const nn_conv_geom *g, int n, int f, const float *x, const
 /* acc[2·tap], acc[2·tap + 1] += lane by lane, the padded dy d times the
  * pixels of the padded plane p the tap reads: the lanes are summed once at
  * the end, so that the inner loop is a plain multiply-add. */
-static void
+static DW_CLONES void
 depthwise_plane_grad (const nn_conv_geom *g, const dw_pad *pg, const float *restrict p,
                       const float *restrict d, dw_v4 *restrict acc)
 {
@@ -184,7 +187,7 @@ depthwise_plane_grad (const nn_conv_geom *g, const dw_pad *pg, const float *rest
 
 /* The padded plane q += the taps w spread back from the padded dy d, the
  * adjoint of the forward. */
-static void
+static DW_CLONES void
 depthwise_plane_backward (const nn_conv_geom *g, const dw_pad *pg, const float *w,
                           const float *restrict d, float *restrict q)
 {
