@@ -315,10 +315,12 @@ _onnx_map_conv (onnx_importer *im, GError **error)
   p[2] = ax[0].s;
   p[3] = mode;
   p[4] = b != NULL;
-  p[5] = ax[1].k;
-  p[6] = ax[1].s;
+  /* the width's settings at their "as the height" defaults when they are
+   * the same, as a layer made in the builder has them: the card shows less */
+  p[5] = ax[1].k != ax[0].k ? ax[1].k : 0;
+  p[6] = ax[1].s != ax[0].s ? ax[1].s : 0;
   p[7] = mode == 2 ? ax[0].begin : 0;
-  p[8] = mode == 2 ? ax[1].begin : -1;
+  p[8] = mode == 2 && ax[1].begin != ax[0].begin ? ax[1].begin : -1;
   p[9] = dilation;
   p[10] = groups;
   return add_conv_layer (im, "conv2d", x, ids, p, (int) f, (int) x->dims[1] / groups, w, b, ax,
@@ -388,10 +390,10 @@ _onnx_map_conv_transpose (onnx_importer *im, GError **error)
   p[2] = ax[0].s;
   p[3] = valid ? 0 : same ? 1 : 2;
   p[4] = b != NULL;
-  p[5] = ax[1].k;
-  p[6] = ax[1].s;
+  p[5] = ax[1].k != ax[0].k ? ax[1].k : 0;
+  p[6] = ax[1].s != ax[0].s ? ax[1].s : 0;
   p[7] = p[3] == 2 ? ax[0].begin : 0;
-  p[8] = p[3] == 2 ? ax[1].begin : -1;
+  p[8] = p[3] == 2 && ax[1].begin != ax[0].begin ? ax[1].begin : -1;
   p[9] = dilation;
   p[10] = p[3] == 2 ? op : 0;
   return add_conv_layer (im, "conv2d_transpose", x, ids, p, (int) x->dims[1], (int) f, w, b, ax,

@@ -186,13 +186,15 @@ map_pool (onnx_importer *im, const char *kind, GError **error)
                                   _ ("the indices output cannot be produced"));
   memcpy (param_ids, ids, sizeof ids);
   param_ids[8] = max ? "dilation" : "count_pad";
+  /* the width's settings at their "as the height" defaults when they are
+   * the same, as a layer made in the builder has them */
   p[0] = ax[0].k;
-  p[1] = ax[1].k;
+  p[1] = ax[1].k != ax[0].k ? ax[1].k : 0;
   p[2] = ax[0].s;
-  p[3] = ax[1].s;
+  p[3] = ax[1].s != ax[0].s ? ax[1].s : 0;
   p[4] = mode;
   p[5] = mode == 2 ? ax[0].begin : 0;
-  p[6] = mode == 2 ? ax[1].begin : 0;
+  p[6] = mode == 2 && ax[1].begin != ax[0].begin ? ax[1].begin : -1;
   p[7] = use_ceil;
   p[8] = max ? dilation : count_pad;
   in = _onnx_use_as_image_along (im, x, TRUE, error);

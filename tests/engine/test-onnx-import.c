@@ -55,6 +55,18 @@ test_good (void)
   g_assert_cmpfloat (nn_layer_desc_get (&conv->desc, "filters"), ==, 2);
   g_assert_cmpfloat (nn_layer_desc_get (&conv->desc, "kernel"), ==, 3);
   g_assert_cmpint ((int) nn_layer_desc_get (&conv->desc, "padding"), ==, 1); /* same */
+  /* square kernels and windows keep the width settings at their "as the
+   * height" defaults, as the builder makes them, so cards do not list them */
+  g_assert_cmpfloat (nn_layer_desc_get (&conv->desc, "kernel_width"), ==, 0);
+  g_assert_cmpfloat (nn_layer_desc_get (&conv->desc, "stride_width"), ==, 0);
+  g_assert_cmpfloat (nn_layer_desc_get (&conv->desc, "pad_width"), ==, -1);
+  {
+    const nn_node *pool = nn_graph_nth_node (p->graph, 3);
+
+    g_assert_cmpfloat (nn_layer_desc_get (&pool->desc, "size_width"), ==, 0);
+    g_assert_cmpfloat (nn_layer_desc_get (&pool->desc, "stride_width"), ==, 0);
+    g_assert_cmpfloat (nn_layer_desc_get (&pool->desc, "pad_width"), ==, -1);
+  }
   for (guint i = 0; i < p->weights->len; i++)
     {
       const nn_project_tensor *t = p->weights->pdata[i];
