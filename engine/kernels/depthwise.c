@@ -16,9 +16,34 @@ enum
 {
   DW_BLOCK = 8
 };
-/* The loops again for AVX2 with FMA, which the CPU picks when it has them:
- * each tap is then one fused multiply-add per register (bench/README.md). */
-#define DW_CLONES __attribute__ ((target_clones ("arch=haswell", "default")))
+/* The three loops below are written once, always inlined, and compiled
+ * twice: as is, and for AVX2 with FMA, where each tap is one fused
+ * multiply-add per register (bench/README.md). The CPU's features pick one
+ * at run time by a plain test: an ifunc (target_clones) would be resolved
+ * before a ThreadSanitizer build's runtime is up, and crash it. */
+#define DW_BODY static inline __attribute__ ((always_inline)) void
+#define DW_TWICE(name, params, args)                                  \
+  static __attribute__ ((target ("avx2,fma"))) void name##_fma params \
+  {                                                                   \
+    name##_body args;                                                 \
+  }                                                                   \
+  static void name##_base params                                      \
+  {                                                                   \
+    name##_body args;                                                 \
+  }                                                                   \
+  static void name params                                             \
+  {                                                                   \
+    if (dw_has_fma ())                                                \
+      name##_fma args;                                                \
+    else                                                              \
+      name##_base args;                                               \
+  }
+
+static gboolean
+dw_has_fma (void)
+{
+  return __builtin_cpu_supports ("avx2") && __builtin_cpu_supports ("fma");
+}
 
 /* Four floats from s, s + stride, …, unaligned. */
 static inline dw_v4
@@ -90,9 +115,9 @@ dw_pad_dy (const nn_conv_geom *g, const dw_pad *pg, const float *dy, float *d)
 }
 
 /* y (OH×OW) = b + the kh×kw taps w slid over the padded plane p. */
-static DW_CLONES void
-depthwise_plane_forward (const nn_conv_geom *g, const dw_pad *pg, const float *w, float b,
-                         const float *restrict p, float *restrict y)
+DW_BODY
+depthwise_plane_forward_body (const nn_conv_geom *g, const dw_pad *pg, const float *w, float b,
+                              const float *restrict p, float *restrict y)
 {
   const int sw = g->sw;
 
@@ -129,6 +154,11 @@ depthwise_plane_forward (const nn_conv_geom *g, const dw_pad *pg, const float *w
       }
 }
 
+DW_TWICE (depthwise_plane_forward,
+          (const nn_conv_geom *g, const dw_pad *pg, const float *w, float b,
+           const float *restrict p, float *restrict y),
+          (g, pg, w, b, p, y))
+
 void
 nn_depthwise_forward (const nn_conv_geom *g, int n, int f, const float *x, const float *w,
                       const float *bias, float *y)
@@ -158,9 +188,9 @@ nn_depthwise_forward (const nn_conv_geom *g, int n, int f, const float *x, const
 /* acc[2·tap], acc[2·tap + 1] += lane by lane, the padded dy d times the
  * pixels of the padded plane p the tap reads: the lanes are summed once at
  * the end, so that the inner loop is a plain multiply-add. */
-static DW_CLONES void
-depthwise_plane_grad (const nn_conv_geom *g, const dw_pad *pg, const float *restrict p,
-                      const float *restrict d, dw_v4 *restrict acc)
+DW_BODY
+depthwise_plane_grad_body (const nn_conv_geom *g, const dw_pad *pg, const float *restrict p,
+                           const float *restrict d, dw_v4 *restrict acc)
 {
   const int sw = g->sw;
 
@@ -187,9 +217,9 @@ depthwise_plane_grad (const nn_conv_geom *g, const dw_pad *pg, const float *rest
 
 /* The padded plane q += the taps w spread back from the padded dy d, the
  * adjoint of the forward. */
-static DW_CLONES void
-depthwise_plane_backward (const nn_conv_geom *g, const dw_pad *pg, const float *w,
-                          const float *restrict d, float *restrict q)
+DW_BODY
+depthwise_plane_backward_body (const nn_conv_geom *g, const dw_pad *pg, const float *w,
+                               const float *restrict d, float *restrict q)
 {
   const int sw = g->sw;
 
@@ -240,6 +270,15 @@ dw_unpad_plane (const nn_conv_geom *g, const dw_pad *pg, const float *q, float *
         dst[col] += src[col];
     }
 }
+
+DW_TWICE (depthwise_plane_grad,
+          (const nn_conv_geom *g, const dw_pad *pg, const float *restrict p,
+           const float *restrict d, dw_v4 *restrict acc),
+          (g, pg, p, d, acc))
+DW_TWICE (depthwise_plane_backward,
+          (const nn_conv_geom *g, const dw_pad *pg, const float *w, const float *restrict d,
+           float *restrict q),
+          (g, pg, w, d, q))
 
 /* Every sum has one owner thread and a fixed order: dW and dbias per
  * filter, samples in turn; dX per input plane, its filters in turn. */
