@@ -34,7 +34,7 @@ static const char *const independent_ids[] = {
   "add",        "concatenate", "maxpool2d",    "avgpool2d",        "globalavgpool2d",
   "flatten",    "reshape",     "upsampling2d", "softmax",          "relu",
   "leaky_relu", "elu",         "gelu",         "sigmoid",          "tanh",
-  "simple_rnn", "lstm",        "gru",              "resize2d",
+  "simple_rnn", "lstm",        "gru",          "resize2d",         "pixel_shuffle",
 };
 
 /* PCG32's multiplier (rng.c). */

@@ -190,6 +190,23 @@ static const LabHelp layers[] = {
       { "exclude_outside", N_ ("Exclude outside"),
         N_ ("Bicubic only: pixels past the border get no weight instead of repeating the edge, "
             "the others scaled up to sum to 1.") } } },
+  { "pixel_shuffle",
+    N_ ("Turns channels into pixels; nothing is learnt. Each group of r² channels becomes one "
+        "channel r times taller and wider, every value moved, none blended. After a Conv2D "
+        "with r² times the filters it is the sub-pixel convolution of super-resolution "
+        "models (ESPCN): sharper than enlarging first, and cheaper."),
+    "<i>y</i><sub>c, r·h+i, r·w+j</sub> = <i>x</i><sub>c·r² + i·r + j, h, w</sub>   (PyTorch)\n"
+    "<i>y</i><sub>c, r·h+i, r·w+j</sub> = <i>x</i><sub>(i·r + j)·C + c, h, w</sub>   "
+    "(TensorFlow)",
+    N_ ("r: the factor; C: the output channels; 0 ≤ i, j < r pick the place in each r×r "
+        "block"),
+    { { "factor", N_ ("Factor"),
+        N_ ("2 doubles the height and width and divides the channels by 4; the channels coming "
+            "in must be a multiple of r².") },
+      { "order", N_ ("Channel order"),
+        N_ ("PyTorch's PixelShuffle takes each output channel's r² sources side by side (ONNX "
+            "CRD); TensorFlow's depth_to_space takes one from each block of C (ONNX DCR, its "
+            "default). Weights trained with one order need it.") } } },
   { "maxpool2d",
     N_ ("Keeps only the largest value of each small window: the image gets smaller and the "
         "model cares less about exactly where a pattern was."),

@@ -1,5 +1,5 @@
 /* onnx-export-image.c — the image layers as ONNX: Conv2D, Conv2DTranspose,
- * the windowed pools, UpSampling2D and Resize2D. */
+ * the windowed pools, UpSampling2D, Resize2D and PixelShuffle. */
 #include "config.h"
 
 #include <glib/gi18n-lib.h>
@@ -278,4 +278,15 @@ _onnx_write_resize (onnx_exporter *ex, const onnx_layer *l)
       _onnx_write_attr_int (ex, n, "exclude_outside",
                             _onnx_write_param (l, "exclude_outside") != 0.0);
     }
+}
+
+/* PixelShuffle is DepthToSpace, its channel order ONNX's mode. */
+void
+_onnx_write_pixel_shuffle (onnx_exporter *ex, const onnx_layer *l)
+{
+  Onnx__NodeProto *n =
+    _onnx_write_op (ex, "DepthToSpace", l->node->name, (const char *[]){ l->in[0], NULL }, l->out);
+
+  _onnx_write_attr_int (ex, n, "blocksize", (gint64) _onnx_write_param (l, "factor"));
+  _onnx_write_attr_string (ex, n, "mode", _onnx_write_param (l, "order") != 0 ? "DCR" : "CRD");
 }

@@ -290,6 +290,8 @@ _onnx_write_layer (onnx_exporter *ex, const onnx_layer *l, GError **error)
     _onnx_write_upsampling (ex, l);
   else if (g_str_equal (id, "resize2d"))
     _onnx_write_resize (ex, l);
+  else if (g_str_equal (id, "pixel_shuffle"))
+    _onnx_write_pixel_shuffle (ex, l);
   else
     {
       g_autofree char *label = nn_graph_node_label (l->node);

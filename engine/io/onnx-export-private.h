@@ -81,5 +81,6 @@ void _onnx_write_conv (onnx_exporter *ex, const onnx_layer *l, gboolean transpos
 gboolean _onnx_write_pool (onnx_exporter *ex, const onnx_layer *l, const char *op, GError **error);
 void _onnx_write_upsampling (onnx_exporter *ex, const onnx_layer *l);
 void _onnx_write_resize (onnx_exporter *ex, const onnx_layer *l);
+void _onnx_write_pixel_shuffle (onnx_exporter *ex, const onnx_layer *l);
 
 G_END_DECLS

@@ -398,6 +398,7 @@ static const struct
   { "ConstantOfShape", _onnx_map_constant_of_shape, NN_ONNX_OP_CHAIN },
   { "Conv", _onnx_map_conv, NN_ONNX_OP_LAYER },
   { "ConvTranspose", _onnx_map_conv_transpose, NN_ONNX_OP_LAYER },
+  { "DepthToSpace", _onnx_map_depth_to_space, NN_ONNX_OP_LAYER },
   { "Div", _onnx_map_arithmetic, NN_ONNX_OP_CHAIN },
   { "Dropout", map_dropout, NN_ONNX_OP_LAYER },
   { "Elu", map_elu, NN_ONNX_OP_LAYER },

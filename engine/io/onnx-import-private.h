@@ -166,6 +166,7 @@ gboolean _onnx_map_avgpool (onnx_importer *im, GError **error);
 gboolean _onnx_map_global_avgpool (onnx_importer *im, GError **error);
 gboolean _onnx_map_batchnorm (onnx_importer *im, GError **error);
 gboolean _onnx_map_upsample (onnx_importer *im, GError **error);
+gboolean _onnx_map_depth_to_space (onnx_importer *im, GError **error);
 
 /* What they share (onnx-import-image.c): TRUE for an N×C×H×W image x, or
  * with 1d_2d an N×C×L one too, else FALSE with an error naming x; the node

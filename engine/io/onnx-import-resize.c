@@ -1,6 +1,7 @@
 /* onnx-import-resize.c — ONNX's Upsample and Resize → Layerlab's
  * UpSampling2D where its whole factors compute the same, Resize2D for
- * every other mode, coordinate formula and rounding. */
+ * every other mode, coordinate formula and rounding; DepthToSpace →
+ * PixelShuffle. */
 #include "config.h"
 
 #include <glib/gi18n-lib.h>
@@ -192,5 +193,38 @@ _onnx_map_upsample (onnx_importer *im, GError **error)
   out_dims[2] = out[0];
   out_dims[3] = out[1];
   _onnx_define (im, 0, id, 4, out_dims, 0);
+  return TRUE;
+}
+
+/* DepthToSpace: PixelShuffle with the same block size and channel order
+ * (CRD is PyTorch's, DCR TensorFlow's and ONNX's default). */
+gboolean
+_onnx_map_depth_to_space (onnx_importer *im, GError **error)
+{
+  static const char *const ids[] = { "factor", "order", NULL };
+  onnx_value *x = _onnx_runtime_input (im, 0, error);
+  const gint64 r = _onnx_attr_int (im, "blocksize", 0);
+  g_autofree char *mode = _onnx_attr_string (im, "mode", "DCR");
+  gint64 dims[4];
+  double p[2];
+  int in, id;
+
+  if (x == NULL || !_onnx_require_image (im, x, error))
+    return FALSE;
+  if (r < 1 || r > 16)
+    return _onnx_unsupported (im, error, "blocksize", _ ("PixelShuffle's factor is 1 to 16"));
+  if (!g_str_equal (mode, "CRD") && !g_str_equal (mode, "DCR"))
+    return _onnx_unsupported (im, error, "mode", _ ("the modes are CRD and DCR"));
+  p[0] = (double) r;
+  p[1] = g_str_equal (mode, "DCR");
+  in = _onnx_use (im, x, error);
+  id = in < 0 ? -1 : _onnx_add_layer (im, nn_layer_lookup ("pixel_shuffle"), &in, 1, ids, p, error);
+  if (id < 0)
+    return FALSE;
+  dims[0] = x->dims[0];
+  dims[1] = x->dims[1] / (r * r);
+  dims[2] = x->dims[2] * r;
+  dims[3] = x->dims[3] * r;
+  _onnx_define (im, 0, id, 4, dims, 0);
   return TRUE;
 }

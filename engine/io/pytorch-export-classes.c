@@ -1,6 +1,7 @@
 /* pytorch-export-classes.c — the helper classes the script defines before
  * its Model when a layer needs one that torch.nn does not have:
- * TokenEmbedding, ClassicGRU and Resize2d (see pytorch-export-private.h). */
+ * TokenEmbedding, ClassicGRU, Resize2d and DepthToSpace (see
+ * pytorch-export-private.h). */
 #include "config.h"
 
 #include "io/pytorch-export-private.h"
@@ -52,6 +53,20 @@ _pytorch_append_classes (const exporter *e, GString *s)
          "            h = (1 - z) * n + z * h\n"
          "            steps.append(h)\n"
          "        return torch.stack(steps, 1), h.unsqueeze(0)\n");
+  if (e->uses_depth_to_space)
+    g_string_append (
+      s, "\n\nclass DepthToSpace(nn.Module):\n"
+         "    \"\"\"Layerlab's PixelShuffle in TensorFlow's channel order (depth_to_space,\n"
+         "    ONNX DepthToSpace mode DCR): output pixel (c, h·r + i, w·r + j) is input\n"
+         "    channel (i·r + j)·C + c. nn.PixelShuffle has PyTorch's order only.\"\"\"\n\n"
+         "    def __init__(self, factor):\n"
+         "        super().__init__()\n"
+         "        self.factor = factor\n\n"
+         "    def forward(self, x):\n"
+         "        n, c, h, w = x.shape\n"
+         "        r = self.factor\n"
+         "        x = x.view(n, r, r, c // (r * r), h, w).permute(0, 3, 4, 1, 5, 2)\n"
+         "        return x.reshape(n, c // (r * r), h * r, w * r)\n");
   if (e->uses_resize)
     g_string_append (
       s, "\n\nclass Resize2d(nn.Module):\n"

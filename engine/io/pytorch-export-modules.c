@@ -149,6 +149,15 @@ _pytorch_module_of (exporter *e, ex_node *x, GString *m, gboolean *supported)
     }
   else if (is_kind (x, "resize2d"))
     append_resize (e, x, m);
+  else if (is_kind (x, "pixel_shuffle"))
+    {
+      /* torch's PixelShuffle has PyTorch's channel order only */
+      const gboolean tensorflow = param_int (x, "order") != 0;
+
+      g_string_append_printf (m, "%s(%d)", tensorflow ? "DepthToSpace" : "nn.PixelShuffle",
+                              param_int (x, "factor"));
+      e->uses_depth_to_space |= tensorflow;
+    }
   else if (is_kind (x, "maxpool2d") || is_kind (x, "avgpool2d"))
     {
       const gboolean max = is_kind (x, "maxpool2d");

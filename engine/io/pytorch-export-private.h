@@ -32,7 +32,7 @@ typedef struct
   GHashTable *by_id; /* node id → ex_node * */
   ex_node *input, *output;
   gboolean final_softmax; /* the output node is a Softmax */
-  gboolean uses_embedding, uses_classic_gru, has_batchnorm, uses_resize;
+  gboolean uses_embedding, uses_classic_gru, has_batchnorm, uses_resize, uses_depth_to_space;
   GPtrArray *decayed; /* torch keys of parameters Layerlab decays */
 } exporter;
 

@@ -15,6 +15,7 @@ extern const nn_layer_ops nn_conv2d_ops;
 extern const nn_layer_ops nn_conv2d_transpose_ops;
 extern const nn_layer_ops nn_upsampling2d_ops;
 extern const nn_layer_ops nn_resize2d_ops;
+extern const nn_layer_ops nn_pixel_shuffle_ops;
 extern const nn_layer_ops nn_maxpool2d_ops;
 extern const nn_layer_ops nn_avgpool2d_ops;
 extern const nn_layer_ops nn_globalavgpool2d_ops;

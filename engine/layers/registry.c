@@ -14,6 +14,7 @@ static const nn_layer_ops *const kinds[] = {
   &nn_conv2d_transpose_ops,
   &nn_upsampling2d_ops,
   &nn_resize2d_ops,
+  &nn_pixel_shuffle_ops,
   /* Pooling */
   &nn_maxpool2d_ops,
   &nn_avgpool2d_ops,

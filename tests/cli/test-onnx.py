@@ -55,11 +55,12 @@ def conformance(folder, at_least, passing):
 
 @test
 def onnx_test_node():
-    out = conformance("node", 119, (
+    out = conformance("node", 123, (
         "test_resize_downsample_scales_cubic", "test_resize_upsample_sizes_nearest",
         "test_resize_downsample_sizes_linear_pytorch_half_pixel", "test_upsample_nearest",
         "test_maxpool_2d_pads", "test_averagepool_2d_same_lower", "test_unsqueeze_axis_1",
-        "test_squeeze_negative_axes"))
+        "test_squeeze_negative_axes", "test_depthtospace_crd_mode",
+        "test_depthtospace_dcr_mode"))
     # operators read only inside chains, tested alone, are counted apart
     assert re.search(r"^\d+ tests run alone operators Layerlab reads only inside chains$",
                      out, re.M), out
@@ -77,14 +78,15 @@ def onnx_test_pytorch_exports():
     # models exported by torch.onnx, PyTorch's outputs (tests/fixtures/onnx/make-fixtures.py)
     proc = run("onnx-test", os.path.join(ONNX_DIR, "pytorch"))
     assert proc.returncode == 0, proc.stdout
-    assert proc.stdout.strip().splitlines()[-1] == "10 passed, 0 failed, 0 skipped", proc.stdout
+    assert proc.stdout.strip().splitlines()[-1] == "11 passed, 0 failed, 0 skipped", proc.stdout
     for op in ("Conv", "GRU", "LSTM", "RNN"):
         assert re.search(rf"^{op} +[1-9]", proc.stdout, re.M), proc.stdout
     # GELU through Erf (opsets 13, 17), nn.Embedding (Gather by int64 ids)
-    # a per-channel (x - mean) / std before the first layer, and x + shift
+    # a per-channel (x - mean) / std before the first layer, x + shift, and
+    # nn.PixelShuffle (DepthToSpace, mode CRD)
     verbose = run("onnx-test", "-v", os.path.join(ONNX_DIR, "pytorch")).stdout
     for name in ("test_gelu", "test_gelu_opset17", "test_embedding", "test_normalise",
-                 "test_shift"):
+                 "test_shift", "test_subpixel"):
         assert re.search(rf"^ok +{name}$", verbose, re.M), verbose
 
 

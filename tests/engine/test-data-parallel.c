@@ -191,8 +191,8 @@ test_uneven (void)
   check (g, 10, 2, 3, TRUE);
 }
 
-/* Resize2D (bicubic, shrinking) and UpSampling2D are per sample: they
- * split like the rest. */
+/* Resize2D (bicubic, shrinking), UpSampling2D and PixelShuffle (in
+ * TensorFlow's order) are per sample: they split like the rest. */
 static void
 test_resampling (void)
 {
@@ -205,6 +205,10 @@ test_resampling (void)
   g_assert_true (nn_graph_set_param (g, n->id, "height", 11, NULL));
   g_assert_true (nn_graph_set_param (g, n->id, "interpolation", 2, NULL));
   insert (g, "resize2d1", "conv2d2", "upsampling2d", 0);
+  insert (g, "conv2d2", "relu2", "pixel_shuffle", 0);
+  n = nn_graph_lookup_name (g, "pixel_shuffle1");
+  g_assert_nonnull (n);
+  g_assert_true (nn_graph_set_param (g, n->id, "order", 1, NULL));
   check (g, 9, 0, 2, TRUE);
 }
 

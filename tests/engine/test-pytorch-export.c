@@ -539,39 +539,88 @@ test_runs_gru_classic (void)
   assert_script_reproduces (p, "gru.py", &done);
 }
 
+/* Trains graph (taken) on the 8×8 colour images, exports it as `name`,
+ * checks the script holds each of `expected`, and runs it when PyTorch is
+ * there. */
 static void
-test_runs_resize (void)
+check_image_script (nn_graph *graph, const char *name, const char *const *expected)
 {
   g_autofree char *images = test_fixture_path ("data/png/colour");
   g_autofree char *spec = g_strconcat ("images:", images, NULL);
   g_autofree char *dir = g_dir_make_tmp ("pytorch-export-XXXXXX", NULL);
-  g_autofree char *script = g_build_filename (dir, "resize.py", NULL);
+  g_autofree char *script = g_build_filename (dir, name, NULL);
   g_autofree char *text = NULL;
   nn_data_options o = { .image_size = 8 };
   done_numbers done;
   g_autoptr (nn_project) p = NULL;
   g_autoptr (GError) error = NULL;
 
-  p = trained_project (resize_graph (), spec, &o, NN_LOSS_CROSS_ENTROPY, &done);
+  p = trained_project (graph, spec, &o, NN_LOSS_CROSS_ENTROPY, &done);
   g_assert_true (nn_pytorch_export (p, script, &error));
   g_assert_no_error (error);
   text = read_text (script);
-  g_assert_nonnull (
-    strstr (text, "nn.Upsample(size=(11, 6), mode='bicubic', align_corners=False)"));
-  g_assert_nonnull (strstr (text, "Resize2d((11, 6), (7, 4), (0.7, 0.7), 'nearest', "
-                                  "'asymmetric', 'round_prefer_floor', -0.75, False)"));
-  g_assert_nonnull (
-    strstr (text, "nn.Upsample(size=(5, 9), mode='bilinear', align_corners=True)"));
-  g_assert_nonnull (strstr (text, "Resize2d((5, 9), (7, 7), (0, 0), 'bicubic', 'half_pixel', "
-                                  "'round_prefer_ceil', -0.5, True)"));
-  g_assert_nonnull (strstr (text, "nn.Upsample(scale_factor=(1.5, 1.5), mode='nearest-exact')"));
-  g_assert_nonnull (strstr (text, "'tf_half_pixel_for_nn'"));
+  for (const char *const *e = expected; *e != NULL; e++)
+    if (strstr (text, *e) == NULL)
+      g_error ("%s lacks %s", name, *e);
   if (!test_have_torch ())
     {
       g_test_skip ("/usr/bin/python3 cannot import torch");
       return;
     }
-  assert_script_reproduces (p, "resize.py", &done);
+  assert_script_reproduces (p, name, &done);
+}
+
+static void
+test_runs_resize (void)
+{
+  static const char *const expected[] = {
+    "nn.Upsample(size=(11, 6), mode='bicubic', align_corners=False)",
+    "Resize2d((11, 6), (7, 4), (0.7, 0.7), 'nearest', 'asymmetric', 'round_prefer_floor', -0.75, "
+    "False)",
+    "nn.Upsample(size=(5, 9), mode='bilinear', align_corners=True)",
+    "Resize2d((5, 9), (7, 7), (0, 0), 'bicubic', 'half_pixel', 'round_prefer_ceil', -0.5, True)",
+    "nn.Upsample(scale_factor=(1.5, 1.5), mode='nearest-exact')",
+    "'tf_half_pixel_for_nn'",
+    NULL
+  };
+
+  check_image_script (resize_graph (), "resize.py", expected);
+}
+
+/* 3×8×8 colour images through two sub-pixel convolutions: Conv2D with
+ * four times the channels, then PixelShuffle by 2 in PyTorch's order
+ * (nn.PixelShuffle) and in TensorFlow's (the script's DepthToSpace). */
+static nn_graph *
+pixel_shuffle_graph (void)
+{
+  nn_graph *g = nn_graph_new ();
+  int in = add (g, "input", -1);
+  int c1 = add (g, "conv2d", in);
+  int ps1 = add (g, "pixel_shuffle", c1);
+  int c2 = add (g, "conv2d", add (g, "maxpool2d", ps1));
+  int ps2 = add (g, "pixel_shuffle", c2);
+  int d = add (g, "dense", add (g, "globalavgpool2d", ps2));
+
+  set (g, in, "channels", 3);
+  set (g, in, "height", 8);
+  set (g, in, "width", 8);
+  set (g, c1, "filters", 12);
+  set (g, c1, "padding", 1);
+  set (g, c2, "filters", 8);
+  set (g, c2, "padding", 1);
+  set (g, ps2, "order", 1);
+  set (g, d, "units", 2);
+  return g;
+}
+
+static void
+test_runs_pixel_shuffle (void)
+{
+  static const char *const expected[] = { "nn.PixelShuffle(2)",
+                                          "class DepthToSpace(nn.Module):", "DepthToSpace(2)",
+                                          NULL };
+
+  check_image_script (pixel_shuffle_graph (), "shuffle.py", expected);
 }
 
 /* A missing value imputed, standardisation from the project, BatchNorm
@@ -612,5 +661,6 @@ main (int argc, char **argv)
   g_test_add_func ("/io/pytorch-export/runs/table", test_runs_table);
   g_test_add_func ("/io/pytorch-export/runs/gru-classic", test_runs_gru_classic);
   g_test_add_func ("/io/pytorch-export/runs/resize", test_runs_resize);
+  g_test_add_func ("/io/pytorch-export/runs/pixel-shuffle", test_runs_pixel_shuffle);
   return g_test_run ();
 }
