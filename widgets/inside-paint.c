@@ -222,10 +222,26 @@ _lab_inside_format_value (double v)
 /* --- Images --------------------------------------------------------------- */
 
 /* Sharp upscaling of a w × h surface into w_px × h_px at (x, y). */
+/* A w×h surface to fill row by row through *data (rows *stride bytes
+ * apart), then give to paint_surface. */
+static cairo_surface_t *
+rgb_surface_new (int w, int h, guint8 **data, int *stride)
+{
+  cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_RGB24, w, h);
+
+  cairo_surface_flush (surface);
+  *data = cairo_image_surface_get_data (surface);
+  *stride = cairo_image_surface_get_stride (surface);
+  return surface;
+}
+
+/* Paints the filled surface (taken) scaled to w_px × h_px at (x, y),
+ * its pixels kept sharp. */
 static void
 paint_surface (cairo_t *cr, cairo_surface_t *surface, int w, int h, double x, double y, double w_px,
                double h_px)
 {
+  cairo_surface_mark_dirty (surface);
   cairo_save (cr);
   cairo_rectangle (cr, x, y, w_px, h_px);
   cairo_clip (cr);
@@ -236,6 +252,7 @@ paint_surface (cairo_t *cr, cairo_surface_t *surface, int w, int h, double x, do
   cairo_pattern_set_extend (cairo_get_source (cr), CAIRO_EXTEND_PAD);
   cairo_paint (cr);
   cairo_restore (cr);
+  cairo_surface_destroy (surface);
 }
 
 static guint32
@@ -256,10 +273,7 @@ _lab_inside_heat (cairo_t *cr, const float *v, int h, int w, double lo, double h
 
   if (w <= 0 || h <= 0)
     return;
-  surface = cairo_image_surface_create (CAIRO_FORMAT_RGB24, w, h);
-  cairo_surface_flush (surface);
-  data = cairo_image_surface_get_data (surface);
-  stride = cairo_image_surface_get_stride (surface);
+  surface = rgb_surface_new (w, h, &data, &stride);
   for (int i = 0; i < h; i++)
     {
       guint32 *row = (guint32 *) (data + (gsize) i * stride);
@@ -272,9 +286,7 @@ _lab_inside_heat (cairo_t *cr, const float *v, int h, int w, double lo, double h
           row[j] = pack (r, g, b);
         }
     }
-  cairo_surface_mark_dirty (surface);
   paint_surface (cr, surface, w, h, x, y, w_px, h_px);
-  cairo_surface_destroy (surface);
 }
 
 void
@@ -292,10 +304,7 @@ _lab_inside_image (cairo_t *cr, const float *chw, int c, int h, int w, double lo
       _lab_inside_heat (cr, chw, h, w, lo, hi, _lab_inside_grey, x, y, w_px, h_px);
       return;
     }
-  surface = cairo_image_surface_create (CAIRO_FORMAT_RGB24, w, h);
-  cairo_surface_flush (surface);
-  data = cairo_image_surface_get_data (surface);
-  stride = cairo_image_surface_get_stride (surface);
+  surface = rgb_surface_new (w, h, &data, &stride);
   for (int i = 0; i < h; i++)
     {
       guint32 *row = (guint32 *) (data + (gsize) i * stride);
@@ -309,9 +318,7 @@ _lab_inside_image (cairo_t *cr, const float *chw, int c, int h, int w, double lo
                   CLAMP ((chw[2 * plane + p] - lo) * scale, 0, 1));
         }
     }
-  cairo_surface_mark_dirty (surface);
   paint_surface (cr, surface, w, h, x, y, w_px, h_px);
-  cairo_surface_destroy (surface);
 }
 
 void

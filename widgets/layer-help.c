@@ -8,6 +8,28 @@
 
 #include "layer-help.h"
 
+/* What MaxPool2D and AvgPool2D share: the window and its steps, and the
+ * explicit padding and the width's own settings. */
+#define POOL_WINDOW_HELP                                                             \
+  { "size", N_ ("Window size"), N_ ("A window of 2 halves the width and height.") }, \
+  {                                                                                  \
+    "stride", N_ ("Stride"),                                                         \
+      N_ ("Smaller than the window makes windows overlap; 0 uses the window size.")  \
+  }
+#define POOL_SHAPE_HELP                                                                       \
+  { "pad", N_ ("Padding rows"),                                                               \
+    N_ ("Explicit padding on each side, less than the rows the window spans (PyTorch "        \
+        "takes at most half the window, ONNX more): 1 with a 3×3 window and stride 1 keeps " \
+        "the size.") },                                                                       \
+    { "size_width", N_ ("Window width"),                                                      \
+      N_ ("0 keeps the window square; a k×1 window pools along one axis only.") },            \
+    { "stride_width", N_ ("Stride across"),                                                   \
+      N_ ("0 uses Stride; another value steps across and down by different amounts.") },      \
+  {                                                                                           \
+    "pad_width", N_ ("Padding columns"),                                                      \
+      N_ ("Explicit padding left and right; −1 uses Padding rows.")                           \
+  }
+
 static const LabHelp layers[] = {
   { "input",
     N_ ("Where the data enters the model. It has no weights: it only fixes the shape of one "
@@ -213,23 +235,12 @@ static const LabHelp layers[] = {
     "<i>y</i><sub>c,i,j</sub> = max<sub>0 ≤ u,v &lt; k</sub> <i>x</i><sub>c, s·i+u, "
     "s·j+v</sub>",
     N_ ("k: window size, s: stride; with padding the windows start before the image"),
-    { { "size", N_ ("Window size"), N_ ("A window of 2 halves the width and height.") },
-      { "stride", N_ ("Stride"),
-        N_ ("Smaller than the window makes windows overlap; 0 uses the window size.") },
+    { POOL_WINDOW_HELP,
       { "padding", N_ ("Padding"),
         N_ ("'Same' keeps the size (divided by the stride) as Keras does, the odd padded cell "
             "at the bottom/right, or at the top/left as ONNX's SAME_LOWER; explicit pads by the "
             "amounts below. A padded cell never wins.") },
-      { "pad", N_ ("Padding rows"),
-        N_ ("Explicit padding on each side, less than the rows the window spans (PyTorch "
-            "takes at most half the window, ONNX more): 1 with a 3×3 window and stride 1 keeps "
-            "the size.") },
-      { "size_width", N_ ("Window width"),
-        N_ ("0 keeps the window square; a k×1 window pools along one axis only.") },
-      { "stride_width", N_ ("Stride across"),
-        N_ ("0 uses Stride; another value steps across and down by different amounts.") },
-      { "pad_width", N_ ("Padding columns"),
-        N_ ("Explicit padding left and right; −1 uses Padding rows.") },
+      POOL_SHAPE_HELP,
       { "ceil_mode", N_ ("Keep partial windows"),
         N_ ("Also pools the last windows that run past the edge instead of dropping those rows "
             "and columns.") },
@@ -240,23 +251,12 @@ static const LabHelp layers[] = {
     "<i>y</i><sub>c,i,j</sub> = (1 / <i>k</i>²) ∑<sub>u,v</sub> <i>x</i><sub>c, s·i+u, "
     "s·j+v</sub>",
     N_ ("k: window size (k² cells, fewer at a padded edge), s: stride"),
-    { { "size", N_ ("Window size"), N_ ("A window of 2 halves the width and height.") },
-      { "stride", N_ ("Stride"),
-        N_ ("Smaller than the window makes windows overlap; 0 uses the window size.") },
+    { POOL_WINDOW_HELP,
       { "padding", N_ ("Padding"),
         N_ ("'Same' keeps the size (divided by the stride) and averages only the image's "
             "cells, as Keras does, the odd padded cell at the bottom/right, or at the top/left "
             "as ONNX's SAME_LOWER; explicit pads by the amounts below.") },
-      { "pad", N_ ("Padding rows"),
-        N_ ("Explicit padding on each side, less than the rows the window spans (PyTorch "
-            "takes at most half the window, ONNX more): 1 with a 3×3 window and stride 1 keeps "
-            "the size.") },
-      { "size_width", N_ ("Window width"),
-        N_ ("0 keeps the window square; a k×1 window pools along one axis only.") },
-      { "stride_width", N_ ("Stride across"),
-        N_ ("0 uses Stride; another value steps across and down by different amounts.") },
-      { "pad_width", N_ ("Padding columns"),
-        N_ ("Explicit padding left and right; −1 uses Padding rows.") },
+      POOL_SHAPE_HELP,
       { "ceil_mode", N_ ("Keep partial windows"),
         N_ ("Also averages the last windows that run past the edge, over the cells they "
             "have.") },
