@@ -1,6 +1,7 @@
 /* lab-inside-page.c — see lab-inside-page.h. The page's widgets, which
- * views a run has, when to recompute and the export; the computations run
- * on a worker in lab-inside-compute.c. The page's state for one run (its
+ * views a run has (the sidebar's rows are in lab-inside-pages.c), when to
+ * recompute and the export; the computations run on a worker in
+ * lab-inside-compute.c. The page's state for one run (its
  * model, its copy of the samples) is an Inspector shared, reference
  * counted, with the job computing on it; only one job runs at a time, so
  * the model is never used by two threads at once. */
@@ -14,6 +15,7 @@
 #include "lab-file-chooser.h"
 #include "lab-inside-page-private.h"
 #include "lab-inside-page.h"
+#include "lab-inside-pages.h"
 #include "lab-inside-viewer.h"
 
 /* Weight snapshots recompute the visible view at most this often (unless
@@ -24,114 +26,6 @@
 #define MAX_TEST      10000
 #define MAX_POINTS    1000
 #define COMPILE_BATCH 64
-
-/* Which runs a page applies to. */
-#define FOR_SUPERVISED  (1 << NN_MODE_SUPERVISED)
-#define FOR_AUTOENCODER (1 << NN_MODE_AUTOENCODER)
-#define FOR_GAN         (1 << NN_MODE_GAN)
-
-static const struct
-{
-  const char *id;
-  const char *title;
-  const char *icon;
-  const char *hint;
-  gboolean sample;        /* shows the sample picker */
-  LabInsideView views[2]; /* what its viewers show */
-  int n_views;
-  guint modes;     /* FOR_*: the runs it is shown for */
-  gint64 interval; /* µs between recomputations at least; 0: MIN_INTERVAL_US */
-} pages[N_PAGES] = {
-  [PAGE_ACTIVATIONS] = { "activations",
-                         N_ ("Activations"),
-                         "view-grid-symbolic",
-                         N_ ("Every layer’s output for one test sample. Hover a tile to read its "
-                             "value."),
-                         TRUE,
-                         { LAB_INSIDE_ACTIVATIONS },
-                         1,
-                         FOR_SUPERVISED | FOR_AUTOENCODER },
-  /* a second apart: reconstructions and samples change slowly, and a
-   * generator's batch of 64 is no small job */
-  [PAGE_RECONSTRUCTIONS] = { "reconstructions",
-                             N_ ("Reconstructions"),
-                             "view-dual-symbolic",
-                             N_ ("Test samples beside what the autoencoder rebuilds from them, and "
-                                 "where they lie in its "
-                                 "latent space when it has two units."),
-                             FALSE,
-                             { LAB_INSIDE_RECONSTRUCTIONS },
-                             1,
-                             FOR_AUTOENCODER,
-                             G_USEC_PER_SEC },
-  [PAGE_SAMPLES] = { "samples",
-                     N_ ("Samples"),
-                     "applications-graphics-symbolic",
-                     N_ ("What the generator makes, each picture from the same noise every time: "
-                         "watch them turn "
-                         "from noise into images as it learns."),
-                     FALSE,
-                     { LAB_INSIDE_SAMPLES },
-                     1,
-                     FOR_GAN,
-                     G_USEC_PER_SEC },
-  [PAGE_FILTERS] = { "filters",
-                     N_ ("Filters & Weights"),
-                     "image-x-generic-symbolic",
-                     N_ ("The first layer’s kernels, and each layer’s weights and gradients: "
-                         "vanishing or "
-                         "exploding gradients show here."),
-                     FALSE,
-                     { LAB_INSIDE_FILTERS, LAB_INSIDE_HISTOGRAMS },
-                     2,
-                     FOR_SUPERVISED | FOR_AUTOENCODER },
-  [PAGE_CONFUSION] = { "confusion",
-                       N_ ("Confusion Matrix"),
-                       "view-app-grid-symbolic",
-                       N_ ("Test samples by true and predicted class, with precision and recall. "
-                           "Click a cell to "
-                           "see its samples."),
-                       FALSE,
-                       { LAB_INSIDE_CONFUSION },
-                       1,
-                       FOR_SUPERVISED },
-  [PAGE_MISTAKES] = { "misclassified",
-                      N_ ("Mistakes"),
-                      "dialog-warning-symbolic",
-                      N_ ("The test samples the model got wrong while most sure of itself. Click "
-                          "one to look "
-                          "inside."),
-                      FALSE,
-                      { LAB_INSIDE_MISCLASSIFIED },
-                      1,
-                      FOR_SUPERVISED },
-  [PAGE_SALIENCY] = { "saliency",
-                      N_ ("Saliency"),
-                      "find-location-symbolic",
-                      N_ ("The input values that move the predicted class’s score the most."),
-                      TRUE,
-                      { LAB_INSIDE_SALIENCY },
-                      1,
-                      FOR_SUPERVISED },
-  [PAGE_BOUNDARY] = { "boundary",
-                      N_ ("Decision Boundary"),
-                      "applications-science-symbolic",
-                      N_ ("The model’s answer over the plane of 2-D data, the training points on "
-                          "top, and what "
-                          "each hidden unit sees."),
-                      FALSE,
-                      { LAB_INSIDE_BOUNDARY },
-                      1,
-                      FOR_SUPERVISED },
-  [PAGE_DRAW] = { "draw",
-                  N_ ("Draw & Predict"),
-                  "document-edit-symbolic",
-                  N_ ("Draw a sample with the mouse and watch the prediction change as you draw."),
-                  FALSE,
-                  { LAB_INSIDE_ACTIVATIONS },
-                  1,
-                  FOR_SUPERVISED },
-};
 
 /* ---- the page ---------------------------------------------------------- */
 
@@ -231,7 +125,7 @@ on_job_done (GObject *source, GAsyncResult *result, gpointer user_data)
   /* A run that was replaced while this job computed. */
   if (job->generation == self->generation && self->insp != NULL)
     {
-      for (int k = 0; k < pages[job->page].n_views; k++)
+      for (int k = 0; k < lab_inside_pages[job->page].n_views; k++)
         {
           LabInsideViewer *viewer = self->viewers[job->page][k];
 
@@ -270,7 +164,7 @@ start_job (LabInsidePage *self)
 
   /* Said only where nothing is shown yet: views being refreshed keep their
    * last picture instead of flickering. */
-  for (int k = 0; k < pages[self->current].n_views; k++)
+  for (int k = 0; k < lab_inside_pages[self->current].n_views; k++)
     if (lab_inside_viewer_get_data (self->viewers[self->current][k]) == NULL)
       lab_inside_viewer_set_message (self->viewers[self->current][k], _ ("Computing…"));
 
@@ -298,7 +192,7 @@ on_interval (gpointer user_data)
 static void
 schedule (LabInsidePage *self)
 {
-  gint64 wait;
+  gint64 wait, interval;
 
   if (self->insp == NULL || self->busy || !self->stale[self->current] ||
       !gtk_widget_get_mapped (GTK_WIDGET (self)))
@@ -320,9 +214,9 @@ schedule (LabInsidePage *self)
   /* A heavy view (a confusion matrix over 10,000 samples) rests twice as
    * long as it computed, so it takes at most a third of the machine from
    * the training it watches. */
+  interval = lab_inside_pages[self->current].interval;
   wait = self->last_start +
-         MAX (pages[self->current].interval > 0 ? pages[self->current].interval : MIN_INTERVAL_US,
-              3 * self->last_duration) -
+         MAX (interval > 0 ? interval : MIN_INTERVAL_US, 3 * self->last_duration) -
          g_get_monotonic_time ();
   if (!self->urgent && wait > 0)
     {
@@ -340,9 +234,9 @@ show_page (LabInsidePage *self, Page page)
   self->current = page;
   if (gtk_list_box_get_selected_row (self->sidebar) != row)
     gtk_list_box_select_row (self->sidebar, row);
-  gtk_stack_set_visible_child_name (self->view_stack, pages[page].id);
-  gtk_label_set_text (self->title_label, _ (pages[page].title));
-  gtk_widget_set_visible (self->sample_box, pages[page].sample);
+  gtk_stack_set_visible_child_name (self->view_stack, lab_inside_pages[page].id);
+  gtk_label_set_text (self->title_label, _ (lab_inside_pages[page].title));
+  gtk_widget_set_visible (self->sample_box, lab_inside_pages[page].sample);
   gtk_widget_set_visible (self->show_all_button, page == PAGE_MISTAKES && self->cell_true >= 0);
   if (page == PAGE_MISTAKES && self->cell_true >= 0 && self->insp != NULL)
     {
@@ -353,7 +247,7 @@ show_page (LabInsidePage *self, Page page)
       gtk_label_set_text (self->hint_label, hint);
     }
   else
-    gtk_label_set_text (self->hint_label, _ (pages[page].hint));
+    gtk_label_set_text (self->hint_label, _ (lab_inside_pages[page].hint));
   self->urgent = TRUE;
   schedule (self);
 }
@@ -436,7 +330,7 @@ export_png (LabInsidePage *self, const char *path, GError **error)
   cairo_t *cr;
 
   lab_inside_viewer_get_style (first, &style);
-  for (int k = 0; k < pages[self->current].n_views; k++)
+  for (int k = 0; k < lab_inside_pages[self->current].n_views; k++)
     {
       LabInsideViewer *viewer = self->viewers[self->current][k];
       gconstpointer data = lab_inside_viewer_get_data (viewer);
@@ -457,7 +351,7 @@ export_png (LabInsidePage *self, const char *path, GError **error)
   cr = cairo_create (surface);
   cairo_set_source_rgba (cr, style.background.r, style.background.g, style.background.b, 1);
   cairo_paint (cr);
-  for (int k = 0; k < pages[self->current].n_views; k++)
+  for (int k = 0; k < lab_inside_pages[self->current].n_views; k++)
     {
       LabInsideViewer *viewer = self->viewers[self->current][k];
 
@@ -501,7 +395,7 @@ on_export_chosen (GtkWidget *owner, GFile *file)
 static void
 on_export (GtkButton *button, LabInsidePage *self)
 {
-  g_autofree char *name = g_strdup_printf ("%s.png", pages[self->current].id);
+  g_autofree char *name = g_strdup_printf ("%s.png", lab_inside_pages[self->current].id);
 
   lab_file_chooser_save (GTK_WIDGET (self), _ ("Export View as PNG"), name, on_export_chosen);
 }
@@ -569,22 +463,22 @@ build_views (LabInsidePage *self)
   for (int p = 0; p < N_PAGES; p++)
     {
       GtkWidget *row_box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
-      GtkWidget *label = gtk_label_new (_ (pages[p].title));
+      GtkWidget *label = gtk_label_new (_ (lab_inside_pages[p].title));
       GtkWidget *content;
 
-      gtk_box_append (GTK_BOX (row_box), gtk_image_new_from_icon_name (pages[p].icon));
+      gtk_box_append (GTK_BOX (row_box), gtk_image_new_from_icon_name (lab_inside_pages[p].icon));
       gtk_label_set_xalign (GTK_LABEL (label), 0);
       gtk_box_append (GTK_BOX (row_box), label);
       gtk_list_box_append (self->sidebar, row_box);
 
-      for (int k = 0; k < pages[p].n_views; k++)
+      for (int k = 0; k < lab_inside_pages[p].n_views; k++)
         {
-          GtkWidget *viewer = lab_inside_viewer_new (pages[p].views[k]);
+          GtkWidget *viewer = lab_inside_viewer_new (lab_inside_pages[p].views[k]);
 
           self->viewers[p][k] = LAB_INSIDE_VIEWER (viewer);
-          gtk_widget_set_name (viewer, pages[p].id);
+          gtk_widget_set_name (viewer, lab_inside_pages[p].id);
           gtk_accessible_update_property (GTK_ACCESSIBLE (viewer), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                          _ (pages[p].title), -1);
+                                          _ (lab_inside_pages[p].title), -1);
         }
       if (p == PAGE_DRAW)
         content = build_draw_page (self, GTK_WIDGET (self->viewers[p][0]));
@@ -592,7 +486,7 @@ build_views (LabInsidePage *self)
         {
           GtkWidget *column = gtk_box_new (GTK_ORIENTATION_VERTICAL, 18);
 
-          for (int k = 0; k < pages[p].n_views; k++)
+          for (int k = 0; k < lab_inside_pages[p].n_views; k++)
             gtk_box_append (GTK_BOX (column), GTK_WIDGET (self->viewers[p][k]));
           gtk_widget_set_margin_start (column, 18);
           gtk_widget_set_margin_end (column, 18);
@@ -600,7 +494,7 @@ build_views (LabInsidePage *self)
           gtk_widget_set_margin_bottom (column, 18);
           content = scrolled (column);
         }
-      gtk_stack_add_named (self->view_stack, content, pages[p].id);
+      gtk_stack_add_named (self->view_stack, content, lab_inside_pages[p].id);
     }
   g_signal_connect (self->viewers[PAGE_CONFUSION][0], "cell-activated",
                     G_CALLBACK (on_cell_activated), self);
@@ -623,7 +517,7 @@ forget_run (LabInsidePage *self)
 {
   /* The viewers borrow the copy of the data: let go of it first. */
   for (int p = 0; p < N_PAGES; p++)
-    for (int k = 0; k < pages[p].n_views; k++)
+    for (int k = 0; k < lab_inside_pages[p].n_views; k++)
       if (self->viewers[p][k] != NULL)
         lab_inside_viewer_set_data (self->viewers[p][k], NULL, NULL, NULL);
   g_clear_pointer (&self->insp, _lab_inside_inspector_unref);
@@ -712,7 +606,7 @@ show_pages_for (LabInsidePage *self, nn_train_mode mode)
 
   for (int p = 0; p < N_PAGES; p++)
     {
-      gboolean applies = (pages[p].modes & (1u << mode)) != 0;
+      gboolean applies = (lab_inside_pages[p].modes & (1u << mode)) != 0;
 
       gtk_widget_set_visible (GTK_WIDGET (gtk_list_box_get_row_at_index (self->sidebar, p)),
                               applies);
@@ -723,7 +617,7 @@ show_pages_for (LabInsidePage *self, nn_train_mode mode)
     self->current = PAGE_RECONSTRUCTIONS;
   else if (mode == NN_MODE_GAN)
     self->current = PAGE_SAMPLES;
-  else if (!(pages[self->current].modes & FOR_SUPERVISED))
+  else if (!(lab_inside_pages[self->current].modes & LAB_INSIDE_FOR_SUPERVISED))
     self->current = first;
 }
 
@@ -836,7 +730,7 @@ lab_inside_page_show_view (LabInsidePage *self, const char *id)
   g_return_val_if_fail (LAB_IS_INSIDE_PAGE (self), FALSE);
 
   for (int p = 0; p < N_PAGES; p++)
-    if (g_strcmp0 (pages[p].id, id) == 0)
+    if (g_strcmp0 (lab_inside_pages[p].id, id) == 0)
       {
         show_page (self, p);
         return TRUE;
@@ -848,7 +742,7 @@ const char *
 lab_inside_page_get_view (LabInsidePage *self)
 {
   g_return_val_if_fail (LAB_IS_INSIDE_PAGE (self), NULL);
-  return pages[self->current].id;
+  return lab_inside_pages[self->current].id;
 }
 
 gboolean
