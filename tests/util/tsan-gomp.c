@@ -60,6 +60,7 @@ GOMP_barrier (void)
     __atomic_store_n (&real_barrier, (barrier_func) dlsym (RTLD_NEXT, "GOMP_barrier"),
                       __ATOMIC_RELEASE);
   __tsan_release (&barrier_sync);
-  real_barrier ();
+  /* read atomically too: another thread may have just stored it */
+  __atomic_load_n (&real_barrier, __ATOMIC_ACQUIRE) ();
   __tsan_acquire (&barrier_sync);
 }
