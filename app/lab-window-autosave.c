@@ -89,10 +89,8 @@ autosave_release (gpointer data)
 }
 
 static void
-write_job_free (gpointer data)
+write_job_free (WriteJob *job)
 {
-  WriteJob *job = data;
-
   g_free (job->path);
   g_free (job->pid_path);
   g_bytes_unref (job->data);
@@ -158,6 +156,7 @@ write_done (GObject *source, GAsyncResult *result, gpointer user_data)
       a->again = FALSE;
       write_now (a, self);
     }
+  write_job_free (job);
   autosave_release (a);
 }
 
@@ -205,7 +204,9 @@ write_now (Autosave *a, LabWindow *self)
   a->dirty = FALSE;
   task = g_task_new (NULL, NULL, write_done, g_rc_box_acquire (a));
   g_task_set_source_tag (task, write_now);
-  g_task_set_task_data (task, job, write_job_free);
+  /* freed by write_done on this thread, not with the task, whose last
+   * reference the worker may drop */
+  g_task_set_task_data (task, job, NULL);
   g_task_run_in_thread (task, write_thread);
 }
 
