@@ -83,14 +83,13 @@ dw_pad_size (const dw_pad *pg)
   return (gsize) pg->h * pg->w;
 }
 
-/* The rows and columns of the image that lie on the padded plane. */
+/* How many of the image's first rows and columns lie on the padded plane
+ * (the last ones may be read by no output). */
 static void
-dw_pad_span (const nn_conv_geom *g, const dw_pad *pg, int *r0, int *r1, int *c0, int *c1)
+dw_pad_span (const nn_conv_geom *g, const dw_pad *pg, int *rows, int *cols)
 {
-  *r0 = MAX (0, -g->pt);
-  *r1 = MAX (*r0, MIN (g->h, pg->h - g->pt));
-  *c0 = MAX (0, -g->pl);
-  *c1 = MAX (*c0, MIN (g->w, pg->w - g->pl));
+  *rows = CLAMP (pg->h - g->pt, 0, g->h);
+  *cols = CLAMP (pg->w - g->pl, 0, g->w);
 }
 
 /* The input plane x (H×W) into its place in p, whose border stays zero
@@ -98,12 +97,11 @@ dw_pad_span (const nn_conv_geom *g, const dw_pad *pg, int *r0, int *r1, int *c0,
 static void
 dw_pad_plane (const nn_conv_geom *g, const dw_pad *pg, const float *x, float *p)
 {
-  int r0, r1, c0, c1;
+  int rows, cols;
 
-  dw_pad_span (g, pg, &r0, &r1, &c0, &c1);
-  for (int r = r0; r < r1; r++)
-    memcpy (p + (long) (r + g->pt) * pg->w + g->pl + c0, x + (long) r * g->w + c0,
-            sizeof (float) * (c1 - c0));
+  dw_pad_span (g, pg, &rows, &cols);
+  for (int r = 0; r < rows; r++)
+    memcpy (p + (long) (r + g->pt) * pg->w + g->pl, x + (long) r * g->w, sizeof (float) * cols);
 }
 
 /* dy (OH×OW) into d (OH×owb), whose row ends stay zero. */
@@ -258,15 +256,15 @@ depthwise_plane_backward_body (const nn_conv_geom *g, const dw_pad *pg, const fl
 static void
 dw_unpad_plane (const nn_conv_geom *g, const dw_pad *pg, const float *q, float *dx)
 {
-  int r0, r1, c0, c1;
+  int rows, cols;
 
-  dw_pad_span (g, pg, &r0, &r1, &c0, &c1);
-  for (int r = r0; r < r1; r++)
+  dw_pad_span (g, pg, &rows, &cols);
+  for (int r = 0; r < rows; r++)
     {
       const float *restrict src = q + (long) (r + g->pt) * pg->w + g->pl;
       float *restrict dst = dx + (long) r * g->w;
 
-      for (int col = c0; col < c1; col++)
+      for (int col = 0; col < cols; col++)
         dst[col] += src[col];
     }
 }

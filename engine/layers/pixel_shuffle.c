@@ -71,19 +71,29 @@ pixel_shuffle_infer (const nn_layer_desc *d, const nn_shape *in, int n_in, nn_sh
   return TRUE;
 }
 
+/* What the index of a source value depends on, read once per pass. */
+typedef struct
+{
+  int r, order, channels, h, w;
+} shuffle_geom;
+
+static shuffle_geom
+shuffle_geom_of (const nn_layer_ctx *c)
+{
+  return (shuffle_geom){ nn_param_int (c->desc, P_FACTOR), nn_param_int (c->desc, P_ORDER),
+                         c->out_shape->dim[0], c->in_shape[0].dim[1], c->in_shape[0].dim[2] };
+}
+
 /* Where output pixel (ch, oy, ox) comes from in its sample's input:
  * channel by the order, then pixel (oy / r, ox / r). */
 static long
-source_index (const nn_layer_ctx *c, int ch, int oy, int ox)
+source_index (const shuffle_geom *s, int ch, int oy, int ox)
 {
-  const int r = nn_param_int (c->desc, P_FACTOR), channels = c->out_shape->dim[0];
-  const int h = c->in_shape[0].dim[1], w = c->in_shape[0].dim[2];
-  const int i = oy % r, j = ox % r;
-  const long src = nn_param_int (c->desc, P_ORDER) == ORDER_CRD
-                     ? ((long) ch * r + i) * r + j
-                     : (long) (i * r + j) * channels + ch;
+  const int r = s->r, i = oy % r, j = ox % r;
+  const long src =
+    s->order == ORDER_CRD ? ((long) ch * r + i) * r + j : (long) (i * r + j) * s->channels + ch;
 
-  return (src * h + oy / r) * w + ox / r;
+  return (src * s->h + oy / r) * s->w + ox / r;
 }
 
 /* One job per output channel of a sample: each reads (or, backward, adds
@@ -91,40 +101,44 @@ source_index (const nn_layer_ctx *c, int ch, int oy, int ox)
 static void
 pixel_shuffle_forward (nn_layer_ctx *c)
 {
-  const int channels = c->out_shape->dim[0], oh = c->out_shape->dim[1], ow = c->out_shape->dim[2];
+  const shuffle_geom s = shuffle_geom_of (c);
+  const int oh = c->out_shape->dim[1], ow = c->out_shape->dim[2];
   const long in_size = nn_shape_size (&c->in_shape[0]), plane = (long) oh * ow;
-  const long jobs = (long) c->batch * channels;
+  const long jobs = (long) c->batch * s.channels;
 
 #pragma omp parallel for num_threads(nn_threads_get()) if (jobs * plane > NN_PARALLEL_MIN)
   for (long job = 0; job < jobs; job++)
     {
-      const float *x = c->in[0] + job / channels * in_size;
+      const float *x = c->in[0] + job / s.channels * in_size;
+      const int ch = (int) (job % s.channels);
       float *y = c->out + job * plane;
 
       for (int oy = 0; oy < oh; oy++)
         for (int ox = 0; ox < ow; ox++)
-          y[(long) oy * ow + ox] = x[source_index (c, (int) (job % channels), oy, ox)];
+          y[(long) oy * ow + ox] = x[source_index (&s, ch, oy, ox)];
     }
 }
 
 static void
 pixel_shuffle_backward (nn_layer_ctx *c)
 {
-  const int channels = c->out_shape->dim[0], oh = c->out_shape->dim[1], ow = c->out_shape->dim[2];
+  const shuffle_geom s = shuffle_geom_of (c);
+  const int oh = c->out_shape->dim[1], ow = c->out_shape->dim[2];
   const long in_size = nn_shape_size (&c->in_shape[0]), plane = (long) oh * ow;
-  const long jobs = (long) c->batch * channels;
+  const long jobs = (long) c->batch * s.channels;
 
   if (c->d_in[0] == NULL)
     return;
 #pragma omp parallel for num_threads(nn_threads_get()) if (jobs * plane > NN_PARALLEL_MIN)
   for (long job = 0; job < jobs; job++)
     {
-      float *dx = c->d_in[0] + job / channels * in_size;
+      float *dx = c->d_in[0] + job / s.channels * in_size;
+      const int ch = (int) (job % s.channels);
       const float *dy = c->d_out + job * plane;
 
       for (int oy = 0; oy < oh; oy++)
         for (int ox = 0; ox < ow; ox++)
-          dx[source_index (c, (int) (job % channels), oy, ox)] += dy[(long) oy * ow + ox];
+          dx[source_index (&s, ch, oy, ox)] += dy[(long) oy * ow + ox];
     }
 }
 
