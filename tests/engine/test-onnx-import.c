@@ -118,6 +118,10 @@ static const bad_case bad_cases[] = {
   { "identity-only.onnx", NN_ERROR_UNSUPPORTED,
     "identity-only.onnx: the output 'y' is the input as it is: Layerlab models have at least "
     "one layer" },
+  { "depth-to-space-channels.onnx", NN_ERROR_UNSUPPORTED,
+    "PixelShuffle 'd2s': 6 channels cannot be shared out into 2×2 blocks" },
+  { "depth-to-space-blocksize.onnx", NN_ERROR_UNSUPPORTED,
+    "node 0 'd2s' (DepthToSpace): attribute blocksize is not supported" },
 };
 
 static void
